@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+/* The public entry points of libuspawn (include/uspawn.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "uspawn/kernel.h"
+
+static const struct uspawn_engine *const engines[USPAWN_ENGINE_COUNT] = {
+	[USPAWN_ENGINE_URING] = &engine_uring,
+	[USPAWN_ENGINE_VFORK] = &engine_vfork,
+	[USPAWN_ENGINE_POSIX] = &engine_posix,
+	[USPAWN_ENGINE_FORK] = &engine_fork,
+};
+
+/* What auto tries, best first. */
+static const enum uspawn_engine_id auto_order[] = {USPAWN_ENGINE_URING, USPAWN_ENGINE_VFORK,
+						   USPAWN_ENGINE_POSIX};
+
+static const char *const engine_names[USPAWN_ENGINE_COUNT] = {
+	[USPAWN_ENGINE_AUTO] = "auto",   [USPAWN_ENGINE_URING] = "uring",
+	[USPAWN_ENGINE_VFORK] = "vfork", [USPAWN_ENGINE_POSIX] = "posix",
+	[USPAWN_ENGINE_FORK] = "fork",
+};
+
+const char *uspawn_engine_name(enum uspawn_engine_id id)
+{
+	return (unsigned)id < USPAWN_ENGINE_COUNT ? engine_names[id] : "?";
+}
+
+int uspawn_engine_available(enum uspawn_engine_id id)
+{
+	if (id == USPAWN_ENGINE_AUTO)
+		return 1;
+	if ((unsigned)id >= USPAWN_ENGINE_COUNT)
+		return 0;
+	return engines[id]->probe() == 0;
+}
+
+static int engine_by_name(const char *name)
+{
+	for (int i = 0; i < USPAWN_ENGINE_COUNT; i++)
+		if (!strcmp(name, engine_names[i]))
+			return i;
+	if (!strcmp(name, "posix_spawn"))
+		return USPAWN_ENGINE_POSIX;
+	return -1;
+}
+
+static int pick_engine(const char *name)
+{
+	if (!name || !*name)
+		name = getenv("USPAWN_ENGINE");
+	if (!name || !*name)
+		name = "auto";
+	int id = engine_by_name(name);
+	if (id < 0)
+		return -EINVAL;
+	if (id != USPAWN_ENGINE_AUTO)
+		return engines[id]->probe() == 0 ? id : -ENOSYS;
+	for (size_t i = 0; i < sizeof auto_order / sizeof auto_order[0]; i++)
+		if (engines[auto_order[i]]->probe() == 0)
+			return auto_order[i];
+	return -ENOSYS;
+}
+
+struct uspawn *uspawn_open(const struct uspawn_opts *opts)
+{
+	struct uspawn_opts o = opts ? *opts : (struct uspawn_opts){0};
+	int id = pick_engine(o.engine);
+
+	if (id < 0) {
+		errno = -id;
+		return NULL;
+	}
+	struct uspawn *u = calloc(1, sizeof *u);
+	if (!u)
+		return NULL;
+	u->engine_id = (enum uspawn_engine_id)id;
+	u->engine = engines[id];
+	unsigned files = o.registered_files ? o.registered_files : 64;
+	int r = ring_init(u, o.ring_entries ? o.ring_entries : 256, files, o.flags);
+	if (r < 0) {
+		free(u);
+		errno = -r;
+		return NULL;
+	}
+	u->reg_fds = malloc(files * sizeof *u->reg_fds);
+	if (!u->reg_fds || (u->engine->init && (r = u->engine->init(u)) < 0)) {
+		io_uring_queue_exit(&u->ring);
+		free(u->reg_fds);
+		free(u);
+		errno = r < 0 ? -r : ENOMEM;
+		return NULL;
+	}
+	for (unsigned i = 0; i < files; i++)
+		u->reg_fds[i] = -1;
+	return u;
+}
+
+enum uspawn_engine_id uspawn_engine(const struct uspawn *u)
+{
+	return u->engine_id;
+}
+
+int uspawn_ring_fd(const struct uspawn *u)
+{
+	return u->ring.ring_fd;
+}
+
+unsigned uspawn_running(const struct uspawn *u)
+{
+	return u->running;
+}
+
+void uspawn_cmd_init(struct uspawn_cmd *cmd)
+{
+	memset(cmd, 0, sizeof *cmd);
+	sigemptyset(&cmd->sigmask);
+	sigemptyset(&cmd->sigdefault);
+}
+
+/* ---- events ---- */
+
+struct queued {
+	struct uspawn_event ev;
+	struct job *rearm; /* OUTPUT: the job whose read goes again after delivery */
+};
+
+int events_push(struct uspawn *u, const struct uspawn_event *ev, struct job *rearm)
+{
+	struct event_queue *q = &u->q;
+
+	if (q->len == q->cap) {
+		unsigned cap = q->cap ? q->cap * 2 : 64;
+		struct queued *n = malloc(cap * sizeof *n);
+		if (!n)
+			abort(); /* losing an exit would leave a job unaccounted for */
+		for (unsigned i = 0; i < q->len; i++)
+			n[i] = ((struct queued *)q->ev)[(q->head + i) % q->cap];
+		free(q->ev);
+		q->ev = (struct uspawn_event *)n;
+		q->cap = cap;
+		q->head = 0;
+	}
+	struct queued *slot = &((struct queued *)q->ev)[(q->head + q->len) % q->cap];
+	slot->ev = *ev;
+	slot->rearm = rearm;
+	q->len++;
+	return 0;
+}
+
+static unsigned events_pop(struct uspawn *u, struct uspawn_event *out, unsigned max)
+{
+	struct event_queue *q = &u->q;
+	unsigned n = 0;
+
+	while (n < max && q->len) {
+		struct queued *e = &((struct queued *)q->ev)[q->head];
+		out[n++] = e->ev;
+		if (e->rearm) {
+			struct job *job = e->rearm;
+			if (!job->rearm) {
+				job->next = u->rearm_list;
+				u->rearm_list = job;
+			}
+			job->rearm |= 1u << e->ev.stream;
+		}
+		q->head = (q->head + 1) % q->cap;
+		q->len--;
+	}
+	return n;
+}
+
+/* What the caller was handed last time is done with now. */
+static void release_delivered(struct uspawn *u)
+{
+	while (u->rearm_list) {
+		struct job *job = u->rearm_list;
+		u->rearm_list = job->next;
+		for (int s = 1; s <= 2; s++)
+			if (job->rearm & (1u << s))
+				output_arm(u, job, s);
+		job->rearm = 0;
+	}
+	while (u->free_list) {
+		struct job *job = u->free_list;
+		u->free_list = job->next;
+		free(job->cap[0].buf);
+		free(job->cap[1].buf);
+		free(job);
+	}
+}
+
+static unsigned drain_cqes(struct uspawn *u)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+
+	io_uring_for_each_cqe(&u->ring, head, cqe)
+	{
+		ring_dispatch(u, cqe);
+		n++;
+	}
+	io_uring_cq_advance(&u->ring, n);
+	return n;
+}
+
+int uspawn_wait(struct uspawn *u, struct uspawn_event *ev, unsigned max, int timeout_ms)
+{
+	release_delivered(u);
+	for (;;) {
+		drain_cqes(u);
+		if (u->q.len)
+			break;
+		struct io_uring_cqe *cqe;
+		struct __kernel_timespec ts = {.tv_sec = timeout_ms / 1000,
+					       .tv_nsec = (timeout_ms % 1000) * 1000000L};
+		int r = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1,
+							 timeout_ms < 0 ? NULL : &ts, NULL);
+		if (r == -ETIME)
+			return 0;
+		if (r < 0 && r != -EAGAIN && r != -EBUSY)
+			return r;
+		if (timeout_ms == 0 && !io_uring_cq_ready(&u->ring))
+			return 0;
+	}
+	return (int)events_pop(u, ev, max);
+}
+
+/* ---- spawning ---- */
+
+static int cmd_valid(const struct uspawn_cmd *c, const struct uspawn *u)
+{
+	if (!c->argv || !c->argv[0])
+		return 0;
+	for (unsigned i = 0; i < c->n_actions; i++) {
+		const struct uspawn_fa *a = &c->actions[i];
+		if (a->fd < 0)
+			return 0;
+		if (a->op == USPAWN_FA_OPEN && !a->path)
+			return 0;
+		if (a->op == USPAWN_FA_INSTALL &&
+		    ((unsigned)a->src >= u->reg_count || u->reg_fds[a->src] < 0))
+			return 0;
+		if ((unsigned)a->op > USPAWN_FA_INSTALL)
+			return 0;
+	}
+	return 1;
+}
+
+int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
+{
+	struct job *stack_jobs[64];
+	struct job **jobs = n <= 64 ? stack_jobs : malloc(n * sizeof *jobs);
+
+	if (!jobs)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++) {
+		if (!cmd_valid(&cmds[i], u)) {
+			if (jobs != stack_jobs)
+				free(jobs);
+			return -EINVAL;
+		}
+	}
+	for (unsigned i = 0; i < n; i++) {
+		jobs[i] = job_new(&cmds[i]);
+		if (!jobs[i]) {
+			while (i--)
+				free(jobs[i]);
+			if (jobs != stack_jobs)
+				free(jobs);
+			return -ENOMEM;
+		}
+	}
+	u->running += n;
+	u->engine->spawn(u, jobs, cmds, n);
+	/* the reaping (and output reads) of the whole batch: one enter */
+	io_uring_submit(&u->ring);
+	if (jobs != stack_jobs)
+		free(jobs);
+	return (int)n;
+}
+
+int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *out)
+{
+	uint64_t want = cmd->user_data;
+	int r = uspawn_submit(u, cmd, 1);
+
+	if (r < 0)
+		return r;
+	for (;;) {
+		struct uspawn_event ev;
+		r = uspawn_wait(u, &ev, 1, -1);
+		if (r == -EINTR)
+			continue;
+		if (r < 0)
+			return r;
+		if (r == 1 && ev.type == USPAWN_EV_EXIT && ev.user_data == want) {
+			*out = ev;
+			return 0;
+		}
+	}
+}
+
+/* ---- registered files ---- */
+
+int uspawn_register_fd(struct uspawn *u, int fd)
+{
+	for (unsigned slot = 0; slot < u->reg_count; slot++) {
+		if (u->reg_fds[slot] >= 0)
+			continue;
+		int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+		if (copy < 0)
+			return -errno;
+		int r = io_uring_register_files_update(&u->ring, slot, &copy, 1);
+		if (r < 0) {
+			close(copy);
+			return r;
+		}
+		u->reg_fds[slot] = copy;
+		return (int)slot;
+	}
+	return -ENFILE;
+}
+
+int uspawn_unregister_fd(struct uspawn *u, int slot)
+{
+	if ((unsigned)slot >= u->reg_count || u->reg_fds[slot] < 0)
+		return -EBADF;
+	int none = -1;
+	io_uring_register_files_update(&u->ring, (unsigned)slot, &none, 1);
+	close(u->reg_fds[slot]);
+	u->reg_fds[slot] = -1;
+	return 0;
+}
+
+/* ---- plain reads through the ring ---- */
+
+int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data)
+{
+	struct read_req *req;
+
+	if (posix_memalign((void **)&req, 16, sizeof *req))
+		return -ENOMEM;
+	req->fd = fd;
+	req->user_data = user_data;
+	req->prev = NULL;
+	req->next = u->reads;
+	if (u->reads)
+		u->reads->prev = req;
+	u->reads = req;
+	struct io_uring_sqe *sqe = ring_sqe(u);
+	io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)-1);
+	io_uring_sqe_set_data64(sqe, tag_pack(req, TAG_READ));
+	io_uring_submit(&u->ring);
+	return 0;
+}
+
+void read_complete(struct uspawn *u, struct read_req *req, int res)
+{
+	struct uspawn_event ev = {.type = USPAWN_EV_READ, .user_data = req->user_data, .res = res};
+
+	if (req->prev)
+		req->prev->next = req->next;
+	else
+		u->reads = req->next;
+	if (req->next)
+		req->next->prev = req->prev;
+	free(req);
+	events_push(u, &ev, NULL);
+}
+
+int uspawn_cancel_reads(struct uspawn *u, int fd)
+{
+	int n = 0;
+
+	for (struct read_req *r = u->reads; r; r = r->next) {
+		if (r->fd != fd)
+			continue;
+		struct io_uring_sqe *sqe = ring_sqe(u);
+		io_uring_prep_cancel64(sqe, tag_pack(r, TAG_READ), 0);
+		io_uring_sqe_set_data64(sqe, TAG_IGNORE);
+		n++;
+	}
+	if (n)
+		io_uring_submit(&u->ring);
+	return n;
+}
+
+void uspawn_close(struct uspawn *u)
+{
+	struct uspawn_event ev[64];
+
+	if (!u)
+		return;
+	/* pending reads may never complete on their own (a jobserver pipe) */
+	for (struct read_req *r = u->reads; r; r = r->next)
+		uspawn_cancel_reads(u, r->fd);
+	/* reap everything: no zombie outlives the handle */
+	while (u->running || u->reads) {
+		int r = uspawn_wait(u, ev, 64, -1);
+		if (r < 0 && r != -EINTR)
+			break;
+	}
+	release_delivered(u);
+	if (u->engine->fini)
+		u->engine->fini(u);
+	for (unsigned i = 0; i < u->reg_count; i++)
+		if (u->reg_fds[i] >= 0)
+			close(u->reg_fds[i]);
+	free(u->reg_fds);
+	free(u->q.ev);
+	io_uring_queue_exit(&u->ring);
+	free(u);
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The stock-kernel engine: clone(CLONE_VM|CLONE_VFORK) on a private stack.
+ *
+ * Like glibc's and musl's posix_spawn, but with the error of every step
+ * (chdir, each file action, exec) handed back through shared memory, and
+ * the reaping done by the ring. Rules the child lives by:
+ *  - all signals are blocked from before clone until the child sets the
+ *    job's mask right before exec, so no parent handler runs in the child;
+ *  - caught handlers are reset (CLONE_CLEAR_SIGHAND, else a loop);
+ *  - it runs on its own stack and never returns into parent code;
+ *  - raw syscalls only (child.c).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "plan.h"
+
+#ifndef CLONE_CLEAR_SIGHAND
+#define CLONE_CLEAR_SIGHAND 0x100000000ULL
+#endif
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
+};
+
+long uspawn_clone_call(long nr, long a0, long a1, void *stack_top, int (*fn)(void *), void *arg);
+
+/* 1: clone3 with CLONE_CLEAR_SIGHAND works; -1: it does not; 0: not tried */
+static int clone3_state;
+
+#define STACK_MIN (64 * 1024)
+
+static int stack_reserve(struct uspawn *u, size_t need)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t size = STACK_MIN;
+
+	while (size < need)
+		size *= 2;
+	if (u->stack && u->stack_size >= size)
+		return 0;
+	if (u->stack)
+		munmap(u->stack - page, u->stack_size + (size_t)page);
+	char *m = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (m == MAP_FAILED) {
+		u->stack = NULL;
+		return -ENOMEM;
+	}
+	mprotect(m, (size_t)page, PROT_NONE); /* guard page below the stack */
+	u->stack = m + page;
+	u->stack_size = size;
+	return 0;
+}
+
+static long do_clone(struct uspawn *u, struct child_plan *plan)
+{
+	void *top = u->stack + u->stack_size;
+	long pid;
+
+	if (__atomic_load_n(&clone3_state, __ATOMIC_RELAXED) >= 0) {
+		struct clone3_args a = {
+			.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND,
+			.exit_signal = SIGCHLD,
+			.stack = (uint64_t)(uintptr_t)u->stack,
+			.stack_size = u->stack_size,
+		};
+		plan->clear_handlers = 0;
+		pid = uspawn_clone_call(SYS_clone3, (long)&a, sizeof a, top, child_run, plan);
+		if (pid != -ENOSYS && pid != -EINVAL) {
+			__atomic_store_n(&clone3_state, 1, __ATOMIC_RELAXED);
+			return pid;
+		}
+		__atomic_store_n(&clone3_state, -1, __ATOMIC_RELAXED);
+	}
+	plan->clear_handlers = 1;
+	return uspawn_clone_call(SYS_clone, CLONE_VM | CLONE_VFORK | SIGCHLD, (long)top, top,
+				 child_run, plan);
+}
+
+static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
+		      const sigset_t *parent_mask)
+{
+	struct child_fa fa[cmd->n_actions + 2];
+	struct child_plan plan;
+	int child_fds[2];
+	size_t argc = 0;
+	int r;
+
+	while (cmd->argv[argc])
+		argc++;
+	if ((r = stack_reserve(u, 16 * 1024 + (argc + 2) * sizeof(char *))) < 0 ||
+	    (r = plan_build(u, job, cmd, &plan, fa, child_fds)) < 0) {
+		job_failed(u, job, USPAWN_STAGE_SETUP, 0, -r);
+		return;
+	}
+	plan.mask = (cmd->flags & USPAWN_SIGMASK) ? cmd->sigmask : *parent_mask;
+	long pid = do_clone(u, &plan);
+	int caps[2] = {child_fds[0], child_fds[1]};
+	job_capture_close_child(child_fds);
+	if (pid < 0) {
+		job_failed(u, job, USPAWN_STAGE_SPAWN, 0, (int)-pid);
+		return;
+	}
+	/* CLONE_VFORK: the child has exec'd or exited, its verdict is in plan */
+	if (plan.err) {
+		unsigned idx = plan.stage == USPAWN_STAGE_ACTION
+				       ? plan_action_index(&plan, caps, plan.stage_index)
+				       : 0;
+		job_exec_failed(job, (enum uspawn_stage)plan.stage, idx, plan.err);
+	}
+	job_started(u, job, (pid_t)pid);
+}
+
+static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
+			unsigned n)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < n; i++)
+		spawn_one(u, jobs[i], &cmds[i], &old);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void vfork_fini(struct uspawn *u)
+{
+	if (u->stack)
+		munmap(u->stack - sysconf(_SC_PAGESIZE),
+		       u->stack_size + (size_t)sysconf(_SC_PAGESIZE));
+	u->stack = NULL;
+}
+
+static int vfork_probe(void)
+{
+	return 0;
+}
+
+const struct uspawn_engine engine_vfork = {
+	.name = "vfork",
+	.probe = vfork_probe,
+	.fini = vfork_fini,
+	.spawn = vfork_spawn,
+};

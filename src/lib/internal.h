@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/* libuspawn internals shared by the ring, the reaper and the engines. */
+#ifndef USPAWN_INTERNAL_H
+#define USPAWN_INTERNAL_H
+
+#include <liburing.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "uspawn.h"
+
+/* What a ring entry's user_data points to: low 3 bits of an aligned pointer. */
+enum tag {
+	TAG_REAP = 0,   /* struct job: WAITID done, or its pidfd became readable */
+	TAG_OUT = 1,    /* struct job: read on the stdout capture pipe */
+	TAG_ERR = 2,    /* struct job: read on the stderr capture pipe */
+	TAG_READ = 3,   /* struct read_req: uspawn_read() */
+	TAG_ENGINE = 4, /* the engine's own entries (uring: CLONE/EXEC chains) */
+	TAG_IGNORE = 5, /* completions nobody waits for (cancels) */
+};
+#define TAG_MASK 7ul
+
+static inline uint64_t tag_pack(void *p, enum tag t)
+{
+	return (uint64_t)(uintptr_t)p | t;
+}
+
+static inline void *tag_ptr(uint64_t data)
+{
+	return (void *)(uintptr_t)(data & ~TAG_MASK);
+}
+
+static inline enum tag tag_of(uint64_t data)
+{
+	return (enum tag)(data & TAG_MASK);
+}
+
+/* Job is waiting for these before its EXIT event can go out. */
+#define JOB_WAIT_REAP (1u << 0)
+#define JOB_WAIT_OUT  (1u << 1)
+#define JOB_WAIT_ERR  (1u << 2)
+
+#define CAPTURE_BUF (64 * 1024)
+
+struct capture {
+	int fd; /* read end in the parent, -1 when closed */
+	char *buf;
+};
+
+struct job {
+	uint64_t user_data;
+	pid_t pid;
+	int pidfd;     /* reaping fallback only, else -1 */
+	unsigned wait; /* JOB_WAIT_* still outstanding */
+	int error;
+	enum uspawn_stage stage;
+	unsigned stage_index;
+	int status;
+	siginfo_t info; /* filled by IORING_OP_WAITID */
+	struct capture cap[2];
+	uint64_t start_ns;
+	struct job *next; /* on the handle's rearm or free list */
+	unsigned rearm;   /* capture streams whose read must be re-armed (bit 1 and 2) */
+	void *engine_data;
+};
+
+struct read_req {
+	int fd;
+	uint64_t user_data;
+	struct read_req *next, *prev;
+};
+
+struct event_queue {
+	struct uspawn_event *ev;
+	unsigned head, len, cap;
+};
+
+struct uspawn {
+	struct io_uring ring;
+	const struct uspawn_engine *engine;
+	enum uspawn_engine_id engine_id;
+	int use_waitid;
+	unsigned running;
+	struct event_queue q;
+	struct job *rearm_list;
+	struct job *free_list;
+	struct read_req *reads;
+	int *reg_fds; /* our duplicate of every registered file, -1 = free */
+	unsigned reg_count;
+	void *engine_state;
+	char *stack; /* the vfork engine's child stack */
+	size_t stack_size;
+};
+
+/* ring.c */
+int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags);
+void ring_dispatch(struct uspawn *u, struct io_uring_cqe *cqe);
+struct io_uring_sqe *ring_sqe(struct uspawn *u);
+uint64_t now_ns(void);
+
+/* events.c */
+int events_push(struct uspawn *u, const struct uspawn_event *ev, struct job *rearm);
+
+/* job.c: the engines report the fate of every job through these. */
+struct job *job_new(const struct uspawn_cmd *cmd);
+void job_started(struct uspawn *u, struct job *job, pid_t pid);
+void job_failed(struct uspawn *u, struct job *job, enum uspawn_stage stage, unsigned index,
+		int err);
+void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, int err);
+void job_finish_if_done(struct uspawn *u, struct job *job);
+int job_capture_open(struct job *job, const struct uspawn_cmd *cmd, int child_fds[2]);
+void job_capture_close_child(int child_fds[2]);
+
+/* api.c */
+void read_complete(struct uspawn *u, struct read_req *req, int res);
+
+/* reap.c */
+void reap_arm(struct uspawn *u, struct job *job);
+void reap_complete(struct uspawn *u, struct job *job, int res);
+
+/* output.c */
+void output_arm(struct uspawn *u, struct job *job, int stream);
+void output_complete(struct uspawn *u, struct job *job, int stream, int res);
+
+#endif

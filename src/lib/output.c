@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* Captured output: IORING_OP_READ on the pipe, one OUTPUT event per chunk. */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+void output_arm(struct uspawn *u, struct job *job, int stream)
+{
+	struct capture *c = &job->cap[stream - 1];
+
+	if (!c->buf && !(c->buf = malloc(CAPTURE_BUF))) {
+		output_complete(u, job, stream, -ENOMEM);
+		return;
+	}
+	struct io_uring_sqe *sqe = ring_sqe(u);
+	/* offset -1: a pipe has no position; read the stream */
+	io_uring_prep_read(sqe, c->fd, c->buf, CAPTURE_BUF, (__u64)-1);
+	io_uring_sqe_set_data64(sqe, tag_pack(job, stream == 1 ? TAG_OUT : TAG_ERR));
+}
+
+void output_complete(struct uspawn *u, struct job *job, int stream, int res)
+{
+	struct capture *c = &job->cap[stream - 1];
+
+	if (res == -EINTR || res == -EAGAIN) {
+		output_arm(u, job, stream);
+		return;
+	}
+	if (res <= 0) {
+		/* EOF, or an error that ends the stream the same way */
+		close(c->fd);
+		c->fd = -1;
+		job->wait &= ~(stream == 1 ? JOB_WAIT_OUT : JOB_WAIT_ERR);
+		job_finish_if_done(u, job);
+		return;
+	}
+	struct uspawn_event ev = {
+		.type = USPAWN_EV_OUTPUT,
+		.user_data = job->user_data,
+		.pid = job->pid,
+		.stream = stream,
+		.data = c->buf,
+		.len = (size_t)res,
+	};
+	/* re-armed only once the caller has had this chunk (see api.c) */
+	events_push(u, &ev, job);
+}

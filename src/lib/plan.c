@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* Turn a uspawn_cmd into a child_plan: everything the child needs, resolved. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan.h"
+
+extern char **environ;
+
+/*
+ * fa must have room for cmd->n_actions + 2 entries. On success the plan is
+ * ready and child_fds holds the capture pipes' write ends, which the caller
+ * closes once the child has them (plan_done).
+ */
+int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
+	       struct child_plan *plan, struct child_fa *fa, int child_fds[2])
+{
+	int r = job_capture_open(job, cmd, child_fds);
+	unsigned n = 0;
+
+	if (r < 0)
+		return r;
+	/* captures first, so that the cmd's own actions may redirect around them */
+	for (int s = 0; s < 2; s++)
+		if (child_fds[s] >= 0)
+			fa[n++] = (struct child_fa){.op = USPAWN_FA_DUP2, .fd = s + 1, .src = child_fds[s]};
+	for (unsigned i = 0; i < cmd->n_actions; i++) {
+		const struct uspawn_fa *a = &cmd->actions[i];
+		fa[n] = (struct child_fa){a->op, a->fd, a->src, a->path, a->oflag, a->mode};
+		if (a->op == USPAWN_FA_INSTALL)
+			fa[n].src = u->reg_fds[a->src];
+		n++;
+	}
+	plan->file = cmd->path ? cmd->path : cmd->argv[0];
+	plan->argv = cmd->argv;
+	plan->envp = cmd->envp ? cmd->envp : environ;
+	plan->path_env = NULL;
+	if ((cmd->flags & USPAWN_PATH_SEARCH) && !strchr(plan->file, '/')) {
+		plan->path_env = getenv("PATH");
+		if (!plan->path_env)
+			plan->path_env = "/bin:/usr/bin"; /* confstr(_CS_PATH) */
+	}
+	plan->cwd = cmd->cwd;
+	plan->fa = fa;
+	plan->n_fa = n;
+	plan->flags = cmd->flags;
+	plan->pgroup = cmd->pgroup;
+	plan->clear_handlers = 1;
+	plan->sigdefault = cmd->sigdefault;
+	plan->err_fd = -1;
+	plan->err = 0;
+	plan->stage = 0;
+	plan->stage_index = 0;
+	return 0;
+}
+
+/* The cmd's file-action index of a failure (captures are not the caller's). */
+unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2], unsigned i)
+{
+	unsigned caps = (child_fds[0] >= 0) + (child_fds[1] >= 0);
+
+	(void)plan;
+	return i >= caps ? i - caps : 0;
+}
