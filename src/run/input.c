@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Command lines, streamed: one buffer, refilled by reads on the ring so a
+ * slow producer never stalls the reaping. Memory stays the size of the
+ * longest line, whatever the number of lines.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+
+#define INPUT_CHUNK (64 * 1024)
+
+int input_open(struct input *in, const char *file, int nul)
+{
+	memset(in, 0, sizeof *in);
+	in->nul = nul;
+	in->fd = 0;
+	if (file && strcmp(file, "-")) {
+		in->fd = open(file, O_RDONLY | O_CLOEXEC);
+		if (in->fd < 0)
+			return -errno;
+	}
+	in->cap = INPUT_CHUNK;
+	in->buf = malloc(in->cap + 1);
+	return in->buf ? 0 : -ENOMEM;
+}
+
+static int blank(const char *s)
+{
+	for (; *s; s++)
+		if (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')
+			return 0;
+	return 1;
+}
+
+/* The next line, NUL-terminated in the buffer (valid until the next call); NULL if none yet. */
+char *input_next(struct input *in)
+{
+	char sep = in->nul ? 0 : '\n';
+
+	for (;;) {
+		char *s = in->buf + in->start;
+		size_t avail = in->end - in->start;
+		char *e = memchr(s, sep, avail);
+		if (!e) {
+			if (!in->eof || !avail)
+				return NULL;
+			/* the last line has no terminator */
+			e = s + avail;
+		}
+		*e = 0;
+		in->start = (size_t)(e - in->buf) + (e < in->buf + in->end ? 1 : 0);
+		if (in->start > in->end)
+			in->start = in->end;
+		if (!blank(s))
+			return s;
+	}
+}
+
+/* Complete lines waiting (counting up to max), blank ones included. */
+unsigned input_ready(struct input *in, unsigned max)
+{
+	char sep = in->nul ? 0 : '\n';
+	const char *s = in->buf + in->start, *end = in->buf + in->end;
+	unsigned n = 0;
+
+	while (n < max && s < end) {
+		const char *e = memchr(s, sep, (size_t)(end - s));
+		if (!e) {
+			n += in->eof;
+			break;
+		}
+		n++;
+		s = e + 1;
+	}
+	return n;
+}
+
+/* Put a read on the ring when no complete line is left. */
+void input_arm(struct input *in, struct uspawn *u)
+{
+	char sep = in->nul ? 0 : '\n';
+
+	if (in->pending || in->eof)
+		return;
+	if (memchr(in->buf + in->start, sep, in->end - in->start))
+		return;
+	/* keep the partial line, at the front */
+	memmove(in->buf, in->buf + in->start, in->end - in->start);
+	in->end -= in->start;
+	in->start = 0;
+	if (in->cap - in->end < INPUT_CHUNK / 2) {
+		char *nb = realloc(in->buf, in->cap * 2 + 1);
+		if (!nb) {
+			in->error = ENOMEM;
+			in->eof = 1;
+			return;
+		}
+		in->buf = nb;
+		in->cap *= 2;
+	}
+	if (uspawn_read(u, in->fd, in->buf + in->end, in->cap - in->end, TAG_INPUT) == 0)
+		in->pending = 1;
+	else
+		in->eof = 1, in->error = ENOMEM;
+}
+
+void input_event(struct input *in, const struct uspawn_event *ev)
+{
+	in->pending = 0;
+	if (ev->res > 0) {
+		in->end += (size_t)ev->res;
+		return;
+	}
+	if (ev->res == -EINTR || ev->res == -EAGAIN)
+		return; /* armed again by the loop */
+	if (ev->res < 0 && ev->res != -ECANCELED)
+		in->error = (int)-ev->res;
+	in->eof = 1;
+}
+
+void input_close(struct input *in)
+{
+	if (in->fd > 0)
+		close(in->fd);
+	free(in->buf);
+	in->buf = NULL;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* --joblog: GNU parallel's TSV columns, one line per job as it ends. */
+#include <signal.h>
+#include <stdio.h>
+#include <sys/wait.h>
+
+#include "run.h"
+
+FILE *joblog_open(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f)
+		fputs("Seq\tHost\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand\n",
+		      f);
+	return f;
+}
+
+void joblog_add(FILE *f, const struct rjob *j, double runtime, int status)
+{
+	int exitval = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+
+	/* the command is one field: tabs and newlines in it would break the columns */
+	fprintf(f, "%llu\t:\t%.3f\t%.3f\t0\t%llu\t%d\t%d\t", (unsigned long long)j->seq,
+		j->start_wall, runtime, (unsigned long long)j->received, exitval, sig);
+	for (const char *s = j->line; *s; s++)
+		fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
+	fputc('\n', f);
+}

@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/* uring-run's command line. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+
+static const char usage[] =
+	"Usage: uring-run [OPTION]... [FILE]\n"
+	"Run the command lines of FILE (or standard input, also for FILE \"-\") in parallel,\n"
+	"each exactly as `/bin/sh -c LINE` would. Spawns go out in batches through one\n"
+	"io_uring, which also reaps the jobs, reads their output and takes jobserver tokens.\n"
+	"Empty and blank lines are skipped. Jobs get /dev/null as stdin when the lines\n"
+	"come from stdin. Every job runs in a process group of its own.\n"
+	"\n"
+	"Parallelism:\n"
+	"  -j, --jobs=N           run at most N jobs at once (default: the number of CPUs;\n"
+	"                         under a make jobserver the tokens decide, and -j, when\n"
+	"                         given, is an extra cap)\n"
+	"      --jobserver[=STYLE]  be a jobserver for the jobs: a pool of N-1 tokens that\n"
+	"                         $(MAKE), ninja >= 1.13 and nested uring-runs share. STYLE:\n"
+	"                         pipe (default; make 4.3 understands only this) or fifo\n"
+	"                         (make >= 4.4, ninja >= 1.13). Missing tokens at exit are\n"
+	"                         reported.\n"
+	"Input:\n"
+	"  -0, --null             lines end with NUL, not newline\n"
+	"  -n, --dry-run          print the lines, run nothing (also when MAKEFLAGS says -n)\n"
+	"      --shell            run every line through /bin/sh -c (default: a simple\n"
+	"                         command with no shell syntax is spawned directly)\n"
+	"Output:\n"
+	"      --group            a job's output is printed whole when it ends: its stdout to\n"
+	"                         our stdout, then its stderr to our stderr (default)\n"
+	"      --line-buffer      print complete lines as they come; lines never mix\n"
+	"  -u, --ungroup          jobs write straight to our stdout and stderr\n"
+	"      --tag              prefix every output line with the job's command line and a\n"
+	"                         TAB (not with --ungroup)\n"
+	"      --status, --no-status  the one-line status `[done/total] running, failed` on\n"
+	"                         stderr (default: when stderr is a terminal)\n"
+	"Failure:\n"
+	"  -k, --keep-going       run every line whatever fails\n"
+	"      --halt=WHEN        when to stop: never (= -k), soon,fail=N (start no new job\n"
+	"                         after N failures, let running ones finish) or now,fail=N\n"
+	"                         (also terminate the running ones). Default: soon,fail=1,\n"
+	"                         as make without -k.\n"
+	"      --timeout=SECONDS  a job running longer gets SIGTERM on its process group,\n"
+	"                         then SIGKILL one second later; it counts as killed\n"
+	"Records:\n"
+	"      --joblog=FILE      one TSV line per job, GNU parallel's columns: Seq Host\n"
+	"                         Starttime JobRuntime Send Receive Exitval Signal Command\n"
+	"      --trace=FILE       Chrome trace JSON, one row per job slot (open in Perfetto\n"
+	"                         or chrome://tracing)\n"
+	"Other:\n"
+	"      --engine=NAME      libuspawn engine: auto, uring, vfork, posix, fork\n"
+	"  -h, --help             this text\n"
+	"\n"
+	"Signals: SIGINT, SIGTERM and SIGHUP are forwarded to every job's process group;\n"
+	"uring-run waits for the jobs, returns its jobserver tokens and exits 130, 143 or\n"
+	"129. A second signal sends SIGKILL.\n"
+	"\n"
+	"Exit status (as xargs; the highest that applies):\n"
+	"  0    every job exited 0\n"
+	"  123  a job exited with a status other than 0, 126, 127 and 255\n"
+	"  124  a job exited 255\n"
+	"  125  a job was killed by a signal (or by --timeout)\n"
+	"  126  a command was found but could not be run\n"
+	"  127  a command was not found\n"
+	"  2    bad options or unreadable input (nothing run)\n"
+	"  128+N  uring-run itself was stopped by signal N\n";
+
+enum {
+	OPT_HALT = 256,
+	OPT_JOBLOG,
+	OPT_TRACE,
+	OPT_TIMEOUT,
+	OPT_JOBSERVER,
+	OPT_GROUP,
+	OPT_LINE,
+	OPT_TAG,
+	OPT_STATUS,
+	OPT_NO_STATUS,
+	OPT_SHELL,
+	OPT_ENGINE,
+};
+
+static const struct option longopts[] = {
+	{"jobs", required_argument, 0, 'j'},
+	{"null", no_argument, 0, '0'},
+	{"dry-run", no_argument, 0, 'n'},
+	{"keep-going", no_argument, 0, 'k'},
+	{"ungroup", no_argument, 0, 'u'},
+	{"help", no_argument, 0, 'h'},
+	{"halt", required_argument, 0, OPT_HALT},
+	{"joblog", required_argument, 0, OPT_JOBLOG},
+	{"trace", required_argument, 0, OPT_TRACE},
+	{"timeout", required_argument, 0, OPT_TIMEOUT},
+	{"jobserver", optional_argument, 0, OPT_JOBSERVER},
+	{"group", no_argument, 0, OPT_GROUP},
+	{"line-buffer", no_argument, 0, OPT_LINE},
+	{"tag", no_argument, 0, OPT_TAG},
+	{"status", no_argument, 0, OPT_STATUS},
+	{"no-status", no_argument, 0, OPT_NO_STATUS},
+	{"shell", no_argument, 0, OPT_SHELL},
+	{"engine", required_argument, 0, OPT_ENGINE},
+	{0, 0, 0, 0},
+};
+
+static int bad(const char *what, const char *val, const char *why)
+{
+	fprintf(stderr, "uring-run: invalid %s '%s': %s\n", what, val, why);
+	return -1;
+}
+
+static int parse_uint(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (*end || errno || v > 1000000)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_halt(struct opts *o, const char *v)
+{
+	const char *fail;
+
+	if (!strcmp(v, "never")) {
+		o->halt = HALT_NEVER;
+		return 0;
+	}
+	if (!strncmp(v, "now,", 4))
+		o->halt = HALT_NOW;
+	else if (!strncmp(v, "soon,", 5))
+		o->halt = HALT_SOON;
+	else
+		return bad("--halt", v, "expected never, soon,fail=N or now,fail=N");
+	fail = strchr(v, ',') + 1;
+	if (strncmp(fail, "fail=", 5) || parse_uint(fail + 5, &o->halt_fails) || !o->halt_fails)
+		return bad("--halt", v, "expected fail=N with N >= 1 after the comma");
+	return 0;
+}
+
+static int parse_timeout(struct opts *o, const char *v)
+{
+	char *end;
+
+	errno = 0;
+	o->timeout = strtod(v, &end);
+	if (!*v || *end || errno || !(o->timeout > 0) || o->timeout > 1e7)
+		return bad("--timeout", v, "expected a number of seconds > 0");
+	return 0;
+}
+
+static int parse_jobserver(struct opts *o, const char *v)
+{
+	if (!v || !strcmp(v, "pipe"))
+		o->server = USPAWN_JS_PIPE;
+	else if (!strcmp(v, "fifo"))
+		o->server = USPAWN_JS_FIFO;
+	else
+		return bad("--jobserver style", v, "expected pipe or fifo");
+	return 0;
+}
+
+static int unknown(int argc, char **argv)
+{
+	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+
+	if (optopt && optopt != '?' && optopt < 256) {
+		if (strchr("j", optopt))
+			fprintf(stderr,
+				"uring-run: option '-%c' needs a value (see uring-run --help)\n",
+				optopt);
+		else
+			fprintf(stderr, "uring-run: unknown option '-%c' (see uring-run --help)\n",
+				optopt);
+	} else if (strchr(arg, '=') || !strncmp(arg, "--", 2)) {
+		fprintf(stderr,
+			"uring-run: unknown option or missing value: '%s' (see uring-run --help)\n",
+			arg);
+	} else {
+		fprintf(stderr, "uring-run: unknown option '%s' (see uring-run --help)\n", arg);
+	}
+	return -1;
+}
+
+static int one(struct opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case 'j':
+		if (parse_uint(arg, &o->jobs) || !o->jobs)
+			return bad("-j", arg, "expected a number of jobs >= 1");
+		return 0;
+	case '0':
+		o->nul = 1;
+		return 0;
+	case 'n':
+		o->dry_run = 1;
+		return 0;
+	case 'k':
+		o->halt = HALT_NEVER;
+		return 0;
+	case 'u':
+		o->out = OUT_UNGROUP;
+		return 0;
+	case OPT_GROUP:
+		o->out = OUT_GROUP;
+		return 0;
+	case OPT_LINE:
+		o->out = OUT_LINE;
+		return 0;
+	case OPT_TAG:
+		o->tag = 1;
+		return 0;
+	case OPT_HALT:
+		return parse_halt(o, arg);
+	case OPT_JOBLOG:
+		o->joblog = arg;
+		return 0;
+	case OPT_TRACE:
+		o->trace = arg;
+		return 0;
+	case OPT_TIMEOUT:
+		return parse_timeout(o, arg);
+	case OPT_JOBSERVER:
+		return parse_jobserver(o, arg);
+	case OPT_STATUS:
+		o->status = STATUS_ON;
+		return 0;
+	case OPT_NO_STATUS:
+		o->status = STATUS_OFF;
+		return 0;
+	case OPT_SHELL:
+		o->via_sh = 1;
+		return 0;
+	case OPT_ENGINE:
+		o->engine = arg;
+		return 0;
+	}
+	return -1;
+}
+
+/* Returns 0, 1 when --help was printed, -1 on a bad option (message printed). */
+int opts_parse(struct opts *o, int argc, char **argv)
+{
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->halt = HALT_SOON;
+	o->halt_fails = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+j:0nkuh", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return 1;
+		}
+		if (c == '?' || c == ':')
+			return unknown(argc, argv);
+		if (one(o, c, optarg) < 0)
+			return -1;
+	}
+	if (optind < argc)
+		o->file = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "uring-run: unexpected argument '%s': give one FILE at most\n",
+			argv[optind]);
+		return -1;
+	}
+	if (o->tag && o->out == OUT_UNGROUP) {
+		fprintf(stderr, "uring-run: --tag cannot be used with --ungroup\n");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Job output: grouped (whole, when the job ends), line-buffered (whole
+ * lines as they come) or ungrouped (not captured at all). --tag puts the
+ * job's command line and a TAB before every line. A grouped job's output
+ * beyond SPILL_AT bytes goes to an unlinked temporary file, so a 100 MB
+ * job costs no 100 MB of memory.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "run.h"
+
+#define SPILL_AT (1024 * 1024)
+
+void out_write(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* EPIPE and friends: the reader is gone, drop it */
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+/* Write data to fd, the tag before every line start; ob->at_bol carries across calls. */
+static void sink(struct runner *r, struct rjob *j, struct obuf *ob, int fd, const char *data,
+		 size_t len)
+{
+	if (!r->o->tag) {
+		out_write(fd, data, len);
+		return;
+	}
+	while (len) {
+		const char *nl = memchr(data, '\n', len);
+		size_t n = nl ? (size_t)(nl - data) + 1 : len;
+		if (ob->at_bol) {
+			out_write(fd, j->line, strlen(j->line));
+			out_write(fd, "\t", 1);
+		}
+		out_write(fd, data, n);
+		ob->at_bol = nl != NULL;
+		data += n;
+		len -= n;
+	}
+}
+
+static int spill_open(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	fd = open(tmp, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/uring-run-XXXXXX", tmp);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	return fd;
+}
+
+static void buffer(struct obuf *ob, const char *data, size_t len)
+{
+	if (ob->len + len > SPILL_AT && ob->spill < 0)
+		ob->spill = spill_open();
+	if (ob->spill >= 0 && ob->len + len > SPILL_AT) {
+		out_write(ob->spill, ob->data, ob->len);
+		out_write(ob->spill, data, len);
+		ob->len = 0;
+		return;
+	}
+	if (ob->len + len > ob->cap) {
+		size_t cap = ob->cap ? ob->cap : 4096;
+		while (cap < ob->len + len)
+			cap *= 2;
+		char *nd = realloc(ob->data, cap);
+		if (!nd)
+			return; /* out of memory: this chunk is lost, the rest is not */
+		ob->data = nd;
+		ob->cap = cap;
+	}
+	memcpy(ob->data + ob->len, data, len);
+	ob->len += len;
+}
+
+/* Line-buffer mode: write every complete line now, keep the rest. */
+static void lines_now(struct runner *r, struct rjob *j, struct obuf *ob, int fd)
+{
+	char *last = ob->len ? memrchr(ob->data, '\n', ob->len) : NULL;
+
+	if (!last)
+		return;
+	size_t n = (size_t)(last - ob->data) + 1;
+	sink(r, j, ob, fd, ob->data, n);
+	memmove(ob->data, ob->data + n, ob->len - n);
+	ob->len -= n;
+}
+
+void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, size_t len)
+{
+	struct obuf *ob = &j->out[stream - 1];
+
+	j->received += len;
+	if (r->o->out == OUT_LINE && ob->spill < 0) {
+		buffer(ob, data, len);
+		if (r->status.shown)
+			status_clear(&r->status);
+		lines_now(r, j, ob, stream);
+		return;
+	}
+	buffer(ob, data, len);
+}
+
+static void flush(struct runner *r, struct rjob *j, struct obuf *ob, int fd)
+{
+	if (ob->spill >= 0) {
+		char b[64 * 1024];
+		ssize_t n;
+		lseek(ob->spill, 0, SEEK_SET);
+		while ((n = read(ob->spill, b, sizeof b)) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0)
+				sink(r, j, ob, fd, b, (size_t)n);
+		close(ob->spill);
+		ob->spill = -1;
+	}
+	sink(r, j, ob, fd, ob->data, ob->len);
+	free(ob->data);
+	ob->data = NULL;
+	ob->len = ob->cap = 0;
+}
+
+void out_job_done(struct runner *r, struct rjob *j)
+{
+	if (r->status.shown &&
+	    (j->out[0].len || j->out[1].len || j->out[0].spill >= 0 || j->out[1].spill >= 0))
+		status_clear(&r->status);
+	flush(r, j, &j->out[0], 1);
+	flush(r, j, &j->out[1], 2);
+}

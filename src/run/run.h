@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/* uring-run: what its files share. */
+#ifndef URING_RUN_H
+#define URING_RUN_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "uspawn.h"
+#include "uspawn/jobserver.h"
+
+/* user_data of the runner's own READ events (jobs use their slot number) */
+#define TAG_INPUT  1
+#define TAG_TOKEN  2
+#define TAG_SIGNAL 3
+
+/* Exit statuses (documented in --help and docs/uring-run.md). */
+#define EXIT_JOB_FAILED 123 /* a job exited 1-125 or 128-254 */
+#define EXIT_JOB_255    124 /* a job exited 255 */
+#define EXIT_JOB_SIGNAL 125 /* a job was killed by a signal (--timeout too) */
+#define EXIT_CANNOT_RUN 126 /* a command was found but could not run */
+#define EXIT_NOT_FOUND  127 /* a command was not found */
+#define EXIT_USAGE      2   /* bad options, unreadable input */
+
+enum out_mode { OUT_GROUP, OUT_LINE, OUT_UNGROUP };
+enum halt_when { HALT_NEVER, HALT_SOON, HALT_NOW };
+enum status_mode { STATUS_AUTO, STATUS_ON, STATUS_OFF };
+
+struct opts {
+	unsigned jobs; /* -j; 0: not given */
+	int nul;       /* -0 */
+	enum out_mode out;
+	int tag;
+	enum halt_when halt;
+	unsigned halt_fails;
+	const char *joblog;
+	const char *trace;
+	const char *file; /* NULL or "-": stdin */
+	double timeout;   /* seconds, 0 = none */
+	enum uspawn_js_style server;
+	enum status_mode status;
+	int dry_run;
+	int via_sh; /* --shell: every line through /bin/sh -c */
+	const char *engine;
+};
+
+int opts_parse(struct opts *o, int argc, char **argv);
+
+/* input.c: command lines, streamed through the ring */
+struct input {
+	int fd;
+	int nul;
+	int eof;
+	int pending;
+	int error; /* errno of a failed read */
+	char *buf;
+	size_t start, end, cap, scan;
+};
+int input_open(struct input *in, const char *file, int nul);
+char *input_next(struct input *in);
+unsigned input_ready(struct input *in, unsigned max);
+void input_arm(struct input *in, struct uspawn *u);
+void input_event(struct input *in, const struct uspawn_event *ev);
+void input_close(struct input *in);
+
+/* A job's captured stream: memory, spilled to an unlinked file when large. */
+struct obuf {
+	char *data;
+	size_t len, cap;
+	int spill;  /* -1 until used */
+	int at_bol; /* line-buffer mode: next byte starts a line */
+};
+
+struct rjob {
+	int used;
+	char *line;
+	char **argv; /* direct spawn: the words of line */
+	uint64_t seq;
+	pid_t pid;
+	uint64_t start_ns;
+	double start_wall;
+	uint64_t received;
+	uint64_t deadline_ns; /* --timeout: TERM at this time, then KILL */
+	int killed;           /* signals sent by us: 1 TERM, 2 KILL */
+	int halted;           /* stopped by --halt now */
+	int direct;
+	struct obuf out[2];
+};
+
+/* how.c: how a line is run */
+int how_prepare(struct rjob *j, int via_sh, struct uspawn_cmd *cmd);
+void how_exec_error(struct rjob *j, int err, char *msg, size_t cap, int *status);
+
+/* output.c */
+struct runner;
+void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, size_t len);
+void out_job_done(struct runner *r, struct rjob *j);
+void out_write(int fd, const char *data, size_t len);
+
+/* joblog.c */
+FILE *joblog_open(const char *path);
+void joblog_add(FILE *f, const struct rjob *j, double runtime, int status);
+
+/* trace.c */
+struct trace {
+	FILE *f;
+	uint64_t t0;
+	unsigned rows; /* slot rows named so far */
+	int first;
+};
+int trace_open(struct trace *t, const char *path, uint64_t t0);
+void trace_add(struct trace *t, unsigned slot, const struct rjob *j, uint64_t end_ns, int status);
+void trace_close(struct trace *t);
+
+/* status.c */
+struct status {
+	int on;
+	int shown;
+	uint64_t last_ns;
+};
+void status_init(struct status *s, enum status_mode mode);
+void status_show(struct runner *r, int force);
+void status_clear(struct status *s);
+
+/* sig.c: signals as READ events of a self-pipe */
+int sig_open(void);
+void sig_arm(struct uspawn *u, int *pending);
+int sig_take(void);
+void sig_cancel(struct uspawn *u);
+void sig_close(void);
+
+struct runner {
+	struct opts *o;
+	struct uspawn *u;
+	struct input in;
+	struct uspawn_js js;
+	int js_on;
+	struct rjob *slots;
+	unsigned nslots;
+	unsigned running;
+	uint64_t seq, done, failed;
+	int worst;
+	int halting;
+	int signal;
+	int sig_pending;
+	int null_slot; /* registered /dev/null for the jobs' stdin, or -1 */
+	FILE *joblog;
+	struct trace trace;
+	struct status status;
+};
+
+/* sched.c */
+int sched_run(struct runner *r);
+void sched_drain(struct runner *r);
+
+#endif
