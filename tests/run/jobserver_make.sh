@@ -1,0 +1,56 @@
+#!/bin/sh
+# GNU make as the jobserver: uring-run shares make's -jJ with make's own jobs.
+. "$TESTS/lib.sh"
+
+for J in 2 3 4; do
+	d=$T/c$J
+	conc_init "$d"
+	: > "$T/jobs$J.txt"
+	for i in $(seq 12); do echo "sh $TESTS/conc.sh $d 0.3" >> "$T/jobs$J.txt"; done
+	cat > "$T/Makefile" <<MK
+all: runner other1 other2 other3
+runner:
+	+$RUN $T/jobs$J.txt
+other1 other2 other3:
+	sh $TESTS/conc.sh $d 0.6
+MK
+	make -s -C "$T" -j$J > "$T/make.out" 2>&1 || fail "make -j$J failed: $(cat "$T/make.out")"
+	check "peak concurrency at make -j$J" "$J" "$(cat "$d/max")"
+	check "jobs still counted as running at -j$J" 0 "$(cat "$d/cur")"
+	grep -q INTERNAL "$T/make.out" && fail "make -j$J lost tokens: $(cat "$T/make.out")"
+	grep -q warning "$T/make.out" && fail "make -j$J: unexpected warning: $(cat "$T/make.out")"
+done
+
+# without '+', make 4.3 closes the pipe: warn once, run one job at a time
+d=$T/noplus
+conc_init "$d"
+: > "$T/jobs.txt"
+for i in $(seq 6); do echo "sh $TESTS/conc.sh $d 0.2" >> "$T/jobs.txt"; done
+cat > "$T/Makefile" <<MK
+all:
+	$RUN $T/jobs.txt
+MK
+make -s -C "$T" -j4 > "$T/make.out" 2>&1 || fail "make without + failed"
+check "peak without +" 1 "$(cat "$d/max")"
+check "warnings without +" 1 "$(grep -c 'jobserver unavailable: using -j1' "$T/make.out")"
+
+# a failing job: uring-run fails, make stops, every token is back
+printf 'false\nsh %s/conc.sh %s 0.2\n' "$TESTS" "$d" > "$T/fail.txt"
+cat > "$T/Makefile" <<MK
+all:
+	+$RUN -k $T/fail.txt
+MK
+make -s -C "$T" -j4 > "$T/make.out" 2>&1 && fail "make should fail when a job fails"
+grep -q INTERNAL "$T/make.out" && fail "tokens lost on failure: $(cat "$T/make.out")"
+
+# make -n: uring-run (a recursive command) prints the lines and runs nothing
+printf 'touch %s/ran\n' "$T" > "$T/dry.txt"
+cat > "$T/Makefile" <<MK
+all:
+	+$RUN $T/dry.txt
+MK
+make -s -n -C "$T" -j2 > "$T/make.out" 2>&1
+[ -e "$T/ran" ] && fail "make -n ran a job"
+grep -q "touch $T/ran" "$T/make.out" || fail "make -n: line not printed: $(cat "$T/make.out")"
+
+done_testing
