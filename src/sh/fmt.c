@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* Message formatting without stdio (uring-sh stays small to start fast). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include "sh.h"
+
+void out_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->n >= o->cap)
+		return;
+	if (n > o->cap - o->n)
+		n = o->cap - o->n;
+	memcpy(o->buf + o->n, s, n);
+	o->n += n;
+}
+
+void out_str(struct out *o, const char *s)
+{
+	out_mem(o, s, strlen(s));
+}
+
+void out_uint(struct out *o, unsigned long v)
+{
+	char d[24];
+	int i = sizeof d;
+
+	do {
+		d[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	out_mem(o, d + i, sizeof d - i);
+}
+
+/* dash's "arg0: LINENO: " */
+void out_prefix(struct out *o, const char *arg0, unsigned lineno)
+{
+	out_str(o, arg0);
+	out_str(o, ": ");
+	out_uint(o, lineno);
+	out_str(o, ": ");
+}
+
+void write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= w;
+	}
+}
