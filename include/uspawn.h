@@ -116,6 +116,12 @@ struct uspawn_cmd {
 	sigset_t sigmask;
 	sigset_t sigdefault;
 	uint64_t user_data; /* echoed in every event of this job */
+	/*
+	 * If set, receives the pid once the process exists (before
+	 * uspawn_submit returns with the fork-like engines); must stay valid
+	 * until the job's EXIT event. Lets a caller signal a running job.
+	 */
+	pid_t *pid_out;
 };
 
 /* Where a job that did not run failed. */

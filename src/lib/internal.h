@@ -62,6 +62,7 @@ struct job {
 	struct job *next; /* on the handle's rearm or free list */
 	unsigned rearm;   /* capture streams whose read must be re-armed (bit 1 and 2) */
 	void *engine_data;
+	pid_t *pid_out; /* uspawn_cmd.pid_out */
 };
 
 struct read_req {
