@@ -18,6 +18,7 @@ struct job *job_new(const struct uspawn_cmd *cmd)
 		return NULL;
 	memset(job, 0, sizeof *job);
 	job->user_data = cmd->user_data;
+	job->pid_out = cmd->pid_out;
 	job->pidfd = -1;
 	job->cap[0].fd = job->cap[1].fd = -1;
 	job->start_ns = now_ns();
@@ -75,6 +76,8 @@ static void capture_close(struct job *job)
 void job_started(struct uspawn *u, struct job *job, pid_t pid)
 {
 	job->pid = pid;
+	if (job->pid_out)
+		*job->pid_out = pid;
 	job->wait |= JOB_WAIT_REAP;
 	reap_arm(u, job);
 	for (int i = 0; i < 2; i++) {
