@@ -122,6 +122,8 @@ static int finish(struct runner *r)
 			code = EXIT_USAGE;
 	}
 	input_close(&r->in);
+	for (unsigned i = 0; i < r->nslots; i++)
+		free(r->slots[i]);
 	free(r->slots);
 	return r->signal ? 128 + r->signal : code;
 }

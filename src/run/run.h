@@ -136,7 +136,7 @@ struct runner {
 	struct input in;
 	struct uspawn_js js;
 	int js_on;
-	struct rjob *slots;
+	struct rjob **slots; /* each job stays put: the ring writes its pid */
 	unsigned nslots;
 	unsigned running;
 	uint64_t seq, done, failed;

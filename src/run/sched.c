@@ -47,15 +47,17 @@ static int free_slot(struct runner *r)
 	unsigned old = r->nslots;
 
 	for (unsigned i = 0; i < r->nslots; i++)
-		if (!r->slots[i].used)
+		if (!r->slots[i]->used)
 			return (int)i;
+	/* jobs stay where they are: the ring writes their pid (pid_out) */
 	unsigned n = old ? old * 2 : 8;
-	struct rjob *s = realloc(r->slots, n * sizeof *s);
+	struct rjob **s = realloc(r->slots, n * sizeof *s);
 	if (!s)
 		return -1;
-	memset(s + r->nslots, 0, (n - r->nslots) * sizeof *s);
 	r->slots = s;
-	r->nslots = n;
+	for (; r->nslots < n; r->nslots++)
+		if (!(s[r->nslots] = calloc(1, sizeof **s)))
+			return r->nslots > old ? (int)old : -1;
 	return (int)old;
 }
 
@@ -72,7 +74,7 @@ static void job_clear(struct rjob *j)
 static int job_prepare(struct runner *r, unsigned i, const char *line, struct uspawn_cmd *cmd,
 		       struct uspawn_fa *fa)
 {
-	struct rjob *j = &r->slots[i];
+	struct rjob *j = r->slots[i];
 	int err;
 
 	memset(j, 0, sizeof *j);
@@ -86,6 +88,7 @@ static int job_prepare(struct runner *r, unsigned i, const char *line, struct us
 	if ((err = how_prepare(j, r->o->via_sh, cmd)) < 0)
 		return err;
 	cmd->user_data = i;
+	cmd->pid_out = &j->pid;
 	cmd->flags |= USPAWN_SETPGROUP | USPAWN_SIGMASK | USPAWN_SIGDEFAULT;
 	/* we ignore SIGPIPE; the job must not inherit that */
 	sigaddset(&cmd->sigdefault, SIGPIPE);
@@ -119,7 +122,7 @@ static void submit(struct runner *r, struct uspawn_cmd *cmds, unsigned n)
 	if (uspawn_submit(r->u, cmds, n) < 0) {
 		/* cannot happen with what job_prepare builds; do not hang on it */
 		for (unsigned i = 0; i < n; i++)
-			job_clear(&r->slots[cmds[i].user_data]);
+			job_clear(r->slots[cmds[i].user_data]);
 		r->worst = EXIT_CANNOT_RUN;
 		r->halting = 1;
 		return;
@@ -145,7 +148,7 @@ static void spawn_ready(struct runner *r)
 		int i = free_slot(r);
 		if (i < 0 || job_prepare(r, (unsigned)i, line, &cmds[n], &fas[n]) < 0) {
 			if (i >= 0)
-				job_clear(&r->slots[i]);
+				job_clear(r->slots[i]);
 			r->halting = 1;
 			r->worst = EXIT_CANNOT_RUN;
 			break;
@@ -194,8 +197,8 @@ static int exit_code(int status)
 static void kill_all(struct runner *r, int sig)
 {
 	for (unsigned i = 0; i < r->nslots; i++)
-		if (r->slots[i].used && r->slots[i].pid > 0)
-			kill(-r->slots[i].pid, sig);
+		if (r->slots[i]->used && r->slots[i]->pid > 0)
+			kill(-r->slots[i]->pid, sig);
 }
 
 static void failed(struct runner *r)
@@ -208,10 +211,10 @@ static void failed(struct runner *r)
 		uint64_t now = mono_ns();
 		kill_all(r, SIGTERM);
 		for (unsigned i = 0; i < r->nslots; i++)
-			if (r->slots[i].used) {
-				r->slots[i].killed = 1;
-				r->slots[i].halted = 1;
-				r->slots[i].deadline_ns = now + KILL_GRACE_NS;
+			if (r->slots[i]->used) {
+				r->slots[i]->killed = 1;
+				r->slots[i]->halted = 1;
+				r->slots[i]->deadline_ns = now + KILL_GRACE_NS;
 			}
 	}
 }
@@ -219,7 +222,7 @@ static void failed(struct runner *r)
 static void job_exit(struct runner *r, const struct uspawn_event *ev)
 {
 	unsigned i = (unsigned)ev->user_data;
-	struct rjob *j = &r->slots[i];
+	struct rjob *j = r->slots[i];
 	int status = ev->status;
 
 	j->pid = ev->pid;
@@ -273,7 +276,7 @@ static void on_event(struct runner *r, const struct uspawn_event *ev)
 		job_exit(r, ev);
 		break;
 	case USPAWN_EV_OUTPUT:
-		out_chunk(r, &r->slots[ev->user_data], ev->stream, ev->data, ev->len);
+		out_chunk(r, r->slots[ev->user_data], ev->stream, ev->data, ev->len);
 		break;
 	case USPAWN_EV_READ:
 		if (ev->user_data == TAG_INPUT) {
@@ -297,8 +300,8 @@ static int timeouts(struct runner *r)
 	uint64_t now = mono_ns(), next = UINT64_MAX;
 
 	for (unsigned i = 0; i < r->nslots; i++) {
-		struct rjob *j = &r->slots[i];
-		if (!j->used || !j->deadline_ns || j->killed >= 2)
+		struct rjob *j = r->slots[i];
+		if (!j->used || !j->deadline_ns || j->killed >= 2 || j->pid <= 0)
 			continue;
 		if (now >= j->deadline_ns) {
 			kill(-j->pid, j->killed ? SIGKILL : SIGTERM);
