@@ -1,0 +1,1148 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IORING_OP_CLONE / IORING_OP_EXEC tests of kernel-spawn-spec.md §5, run as
+ * a static binary inside the test VM (TAP output, exit 1 on any failure).
+ *   kspawn           the patched kernel: every case must behave as specified
+ *   kspawn --stock   an unpatched kernel: detection must fail cleanly and
+ *                    the stock io_uring checks must pass
+ * Cases can be picked by number: kspawn 1 2 10.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <liburing.h>
+
+#include "ktest.h"
+#include "uspawn/kernel.h"
+
+#define NOT_SEEN 0x7fffffff
+#define MAXQ     64
+
+static char *envp0[] = {NULL};
+static volatile sig_atomic_t sigchld_seen;
+
+struct chain {
+	struct io_uring *ring;
+	int n;
+	int res[MAXQ];
+	int order[MAXQ];
+};
+
+static void on_sigchld(int sig)
+{
+	sigchld_seen++;
+}
+
+static struct io_uring_sqe *sqe_at(struct chain *c)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(c->ring);
+
+	if (!sqe) {
+		fprintf(stderr, "kspawn: SQ full\n");
+		exit(2);
+	}
+	sqe->user_data = (unsigned)c->n++;
+	return sqe;
+}
+
+static void add_clone(struct chain *c, unsigned flags)
+{
+	struct io_uring_sqe *sqe = sqe_at(c);
+	uint64_t ud = sqe->user_data;
+
+	uspawn_prep_clone(sqe);
+	sqe->user_data = ud;
+	sqe->flags |= flags;
+}
+
+static void add_exec(struct chain *c, const char *path, char *const *argv, unsigned flags)
+{
+	struct io_uring_sqe *sqe = sqe_at(c);
+	uint64_t ud = sqe->user_data;
+
+	uspawn_prep_execveat(sqe, AT_FDCWD, path, argv, envp0, 0);
+	sqe->user_data = ud;
+	sqe->flags |= flags;
+}
+
+static void add_nop(struct chain *c, int inject, unsigned flags)
+{
+	struct io_uring_sqe *sqe = sqe_at(c);
+	uint64_t ud = sqe->user_data;
+
+	io_uring_prep_nop(sqe);
+	sqe->user_data = ud;
+	if (inject) {
+		sqe->rw_flags = 1; /* IORING_NOP_INJECT_RESULT */
+		sqe->len = (unsigned)inject;
+	}
+	sqe->flags |= flags;
+}
+
+/* io_uring_wait_cqe_timeout, retried when a signal (SIGCHLD) interrupts it. */
+static int wait_cqe(struct io_uring *r, struct io_uring_cqe **cqe, long secs)
+{
+	struct __kernel_timespec ts = {.tv_sec = secs};
+	int ret;
+
+	do
+		ret = io_uring_wait_cqe_timeout(r, cqe, &ts);
+	while (ret == -EINTR);
+	return ret;
+}
+
+/* Submit what was queued and collect one CQE per SQE (10 s at most). */
+static int run(struct chain *c)
+{
+	int got = 0;
+
+	for (int i = 0; i < MAXQ; i++)
+		c->res[i] = NOT_SEEN;
+	int ret = io_uring_submit(c->ring);
+	if (ret < 0) {
+		fprintf(stderr, "kspawn: submit: %s\n", strerror(-ret));
+		return ret;
+	}
+	while (got < c->n) {
+		struct io_uring_cqe *cqe;
+
+		if (wait_cqe(c->ring, &cqe, 10) < 0)
+			break;
+		if (cqe->user_data < MAXQ) {
+			c->res[cqe->user_data] = cqe->res;
+			c->order[got] = (int)cqe->user_data;
+		}
+		got++;
+		io_uring_cqe_seen(c->ring, cqe);
+	}
+	return got;
+}
+
+static void chain_init(struct chain *c, struct io_uring *ring)
+{
+	memset(c, 0, sizeof(*c));
+	c->ring = ring;
+}
+
+static bool res_is(struct chain *c, const int *want, int n)
+{
+	bool ok = c->n == n;
+
+	for (int i = 0; i < n && ok; i++)
+		ok = c->res[i] == want[i] || (i == 0 && want[0] == 1 && c->res[0] > 0);
+	if (!ok) {
+		fprintf(stderr, "#   got:");
+		for (int i = 0; i < c->n; i++)
+			fprintf(stderr, " %d", c->res[i]);
+		fprintf(stderr, "   want:");
+		for (int i = 0; i < n; i++)
+			fprintf(stderr, " %d", want[i]);
+		fprintf(stderr, " (1 = a pid)\n");
+	}
+	return ok;
+}
+
+/* Wait for pid (10 s at most); returns the wait status or -1. */
+static int wait_pid(pid_t pid)
+{
+	int st;
+
+	for (int i = 0; i < 1000; i++) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return st;
+		if (r < 0)
+			return -1;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static bool killed(int st)
+{
+	return st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL;
+}
+
+static bool exited0(int st)
+{
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+static bool no_children(void)
+{
+	int st;
+	return waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD;
+}
+
+static char *argv_true[] = {"true", NULL};
+
+/* 1. /bin/true: CLONE res = pid, EXEC 0, exit 0, SIGCHLD. */
+static void t1(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, 0};
+
+	sigchld_seen = 0;
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 2), "1 true: CLONE gives a pid, EXEC gives 0");
+	ktest_ok(c.order[0] == 0, "1 true: the CLONE CQE comes first");
+	int st = c.res[0] > 0 ? wait_pid(c.res[0]) : -1;
+	ktest_ok(exited0(st), "1 true: waitpid(pid) reports exit 0 (status %#x)", st);
+	ktest_ok(sigchld_seen > 0, "1 true: SIGCHLD arrived");
+}
+
+/* 2. PATH search: -ENOENT..., then 0, then -ECANCELED. */
+static void t2(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, -ENOENT, -ENOENT, 0, -ECANCELED};
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/nonexistent/true", argv_true, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/usr/bin/true", argv_true, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/bin/true", argv_true, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/bin/false", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 5), "2 PATH search: -ENOENT, -ENOENT, 0, -ECANCELED");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "2 PATH search: exit 0");
+}
+
+/* 3. Every EXEC missing: all -ENOENT, then SIGKILL. */
+static void t3(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, -ENOENT, -ENOENT, -ENOENT};
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/nonexistent/a", argv_true, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/nonexistent/b", argv_true, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/nonexistent/c", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 4), "3 all missing: every EXEC -ENOENT");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "3 all missing: child SIGKILLed");
+}
+
+/* 4. Soft-linked missing EXEC: -ENOENT, the rest -ECANCELED, killed. */
+static void t4(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, -ENOENT, -ECANCELED};
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/nonexistent/true", argv_true, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 3), "4 soft link: -ENOENT then -ECANCELED");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "4 soft link: child SIGKILLed");
+}
+
+/* 5. NOP-only chain: all 0, then SIGKILL. */
+static void t5(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, 0, 0, 0};
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_nop(&c, 0, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 4), "5 NOP chain: all 0");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "5 NOP chain: child SIGKILLed");
+}
+
+/* 6. Failing NOP (-255): the rest -ECANCELED; with HARDLINK it continues. */
+static void t6(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, 0, -255, -ECANCELED, -ECANCELED};
+	int want_hard[] = {1, -255, 0};
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_nop(&c, -255, IOSQE_IO_LINK);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 5), "6 failing NOP: -255 then -ECANCELED");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "6 failing NOP: child SIGKILLed");
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_nop(&c, -255, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_hard, 3), "6 failing hard-linked NOP: the chain goes on");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "6 hard link: exit 0");
+}
+
+/* 7. After a successful exec, a later OPENAT(O_CREAT) is -ECANCELED. */
+static void t7(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {1, 0, -ECANCELED};
+	struct io_uring_sqe *sqe;
+
+	unlink("/tmp/t7");
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/tmp/t7", O_WRONLY | O_CREAT, 0644);
+	sqe->user_data = 2;
+	run(&c);
+	ktest_ok(res_is(&c, want, 3), "7 after exec: OPENAT -ECANCELED");
+	ktest_ok(access("/tmp/t7", F_OK) < 0, "7 after exec: no file created");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "7 after exec: exit 0");
+}
+
+/* 8. -EINVAL, the rest -ECANCELED, and no process. */
+static void t8(struct io_uring *ring)
+{
+	struct chain c;
+	struct io_uring_sqe *sqe;
+
+	ktest_ok(no_children(), "8 no children before");
+
+	chain_init(&c, ring); /* unlinked CLONE */
+	add_clone(&c, 0);
+	run(&c);
+	ktest_ok(c.res[0] == -EINVAL && no_children(), "8 unlinked CLONE: -EINVAL (%d)", c.res[0]);
+
+	chain_init(&c, ring); /* CLONE not at the head */
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(c.res[0] == -ECANCELED && c.res[1] == -EINVAL && c.res[2] < 0 && no_children(),
+		 "8 CLONE not at the head: -EINVAL (%d %d %d)", c.res[0], c.res[1], c.res[2]);
+
+	chain_init(&c, ring); /* nested CLONE */
+	add_clone(&c, IOSQE_IO_LINK);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(c.res[0] == -ECANCELED && c.res[1] == -EINVAL && c.res[2] == -ECANCELED &&
+			 no_children(),
+		 "8 nested CLONE: -EINVAL (%d %d %d)", c.res[0], c.res[1], c.res[2]);
+
+	chain_init(&c, ring); /* empty chain */
+	add_clone(&c, IOSQE_IO_LINK);
+	run(&c);
+	ktest_ok(c.res[0] == -EINVAL && no_children(), "8 empty chain: -EINVAL (%d)", c.res[0]);
+
+	int pers = io_uring_register_personality(ring);
+	if (pers > 0) {
+		chain_init(&c, ring); /* personality on CLONE */
+		add_clone(&c, IOSQE_IO_LINK);
+		add_exec(&c, "/bin/true", argv_true, 0);
+		io_uring_sqe_set_flags(
+			&ring->sq.sqes[(ring->sq.sqe_tail - 2) & *ring->sq.kring_mask],
+			IOSQE_IO_LINK);
+		ring->sq.sqes[(ring->sq.sqe_tail - 2) & *ring->sq.kring_mask].personality = pers;
+		run(&c);
+		ktest_ok(c.res[0] == -EINVAL && c.res[1] == -ECANCELED && no_children(),
+			 "8 personality on CLONE: -EINVAL (%d %d)", c.res[0], c.res[1]);
+
+		chain_init(&c, ring); /* personality in the chain */
+		add_clone(&c, IOSQE_IO_LINK);
+		add_exec(&c, "/bin/true", argv_true, 0);
+		ring->sq.sqes[(ring->sq.sqe_tail - 1) & *ring->sq.kring_mask].personality = pers;
+		run(&c);
+		ktest_ok(c.res[0] == -ECANCELED && c.res[1] == -EINVAL && no_children(),
+			 "8 personality on EXEC: -EINVAL (%d %d)", c.res[0], c.res[1]);
+		io_uring_unregister_personality(ring, pers);
+	} else {
+		ktest_ok(0, "8 register personality: %s", strerror(-pers));
+	}
+
+	int p[2];
+	if (pipe(p) == 0) {
+		chain_init(&c, ring); /* a forbidden op */
+		add_clone(&c, IOSQE_IO_LINK);
+		sqe = sqe_at(&c);
+		io_uring_prep_poll_add(sqe, p[0], POLLIN);
+		sqe->user_data = 1;
+		sqe->flags |= IOSQE_IO_LINK;
+		add_exec(&c, "/bin/true", argv_true, 0);
+		run(&c);
+		ktest_ok(c.res[0] == -ECANCELED && c.res[1] == -EINVAL && c.res[2] == -ECANCELED &&
+				 no_children(),
+			 "8 POLL_ADD in a chain: -EINVAL (%d %d %d)", c.res[0], c.res[1], c.res[2]);
+		close(p[0]);
+		close(p[1]);
+	}
+
+	chain_init(&c, ring); /* a bare EXEC */
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(c.res[0] == -EINVAL && no_children(), "8 bare EXEC: -EINVAL (%d)", c.res[0]);
+
+	chain_init(&c, ring); /* EXEC after a NOP head */
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(c.res[1] == -EINVAL && no_children(), "8 EXEC linked to a NOP: -EINVAL (%d %d)",
+		 c.res[0], c.res[1]);
+}
+
+/* 9. CLONE fails (pids.max): -EAGAIN and the chain -ECANCELED, even hard-linked. */
+static void t9(struct io_uring *ring)
+{
+	struct chain c;
+	int want[] = {-EAGAIN, -ECANCELED, -ECANCELED};
+	char pid[32];
+	FILE *f;
+
+	mkdir("/sys/fs/cgroup", 0755);
+	if (mount("none", "/sys/fs/cgroup", "cgroup2", 0, NULL) < 0 && errno != EBUSY) {
+		ktest_ok(0, "9 mount cgroup2: %s", strerror(errno));
+		return;
+	}
+	f = fopen("/sys/fs/cgroup/cgroup.subtree_control", "w");
+	if (f) {
+		fputs("+pids", f);
+		fclose(f);
+	}
+	mkdir("/sys/fs/cgroup/t9", 0755);
+	f = fopen("/sys/fs/cgroup/t9/pids.max", "w");
+	if (!f) {
+		ktest_ok(0, "9 pids.max: %s", strerror(errno));
+		return;
+	}
+	fputs("1", f);
+	fclose(f);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	f = fopen("/sys/fs/cgroup/t9/cgroup.procs", "w");
+	fputs(pid, f);
+	fclose(f);
+
+	struct stat before, after;
+	fstat(1, &before);
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/bin/true", argv_true, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+
+	f = fopen("/sys/fs/cgroup/cgroup.procs", "w");
+	fputs(pid, f);
+	fclose(f);
+	rmdir("/sys/fs/cgroup/t9");
+	fstat(1, &after);
+	ktest_ok(res_is(&c, want, 3), "9 pids.max: -EAGAIN, the chain -ECANCELED");
+	ktest_ok(no_children() && before.st_ino == after.st_ino,
+		 "9 no child, parent fds untouched");
+}
+
+static bool file_is(const char *path, const char *want)
+{
+	char buf[256] = "";
+	int fd = open(path, O_RDONLY);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		return false;
+	buf[n] = 0;
+	if (strcmp(buf, want))
+		fprintf(stderr, "#   %s holds '%s'\n", path, buf);
+	return !strcmp(buf, want);
+}
+
+/* 10. Redirection through OPENAT and through FIXED_FD_INSTALL. */
+static void t10(struct io_uring *ring)
+{
+	static char *argv_echo[] = {"echo", "hello", NULL};
+	struct io_uring_sqe *sqe;
+	struct stat before, after;
+	struct chain c;
+	int want[] = {1, 0, 1, 0};
+
+	fstat(1, &before);
+	unlink("/tmp/t10a");
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_close(sqe, 1);
+	sqe->user_data = 1;
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = sqe_at(&c);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/tmp/t10a", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	sqe->user_data = 2;
+	sqe->flags |= IOSQE_IO_LINK;
+	add_exec(&c, "/bin/echo", argv_echo, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 4), "10 OPENAT redirect: CLOSE 0, OPENAT 1, EXEC 0");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "10 OPENAT redirect: exit 0");
+	ktest_ok(file_is("/tmp/t10a", "hello\n"), "10 OPENAT redirect: output in the file");
+
+	int fd = open("/tmp/t10b", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ret = io_uring_register_files(ring, &fd, 1);
+	close(fd);
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_close(sqe, 1);
+	sqe->user_data = 1;
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = sqe_at(&c);
+	uspawn_prep_fixed_fd_install(sqe, 0, USPAWN_FIXED_FD_NO_CLOEXEC);
+	sqe->user_data = 2;
+	sqe->flags |= IOSQE_IO_LINK;
+	add_exec(&c, "/bin/echo", argv_echo, 0);
+	run(&c);
+	ktest_ok(ret == 0 && res_is(&c, want, 4), "10 FIXED_FD_INSTALL redirect: CQEs");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "10 FIXED_FD_INSTALL: exit 0");
+	ktest_ok(file_is("/tmp/t10b", "hello\n"), "10 FIXED_FD_INSTALL: output in the file");
+	io_uring_unregister_files(ring);
+
+	fstat(1, &after);
+	ktest_ok(before.st_ino == after.st_ino && before.st_dev == after.st_dev &&
+			 fcntl(1, F_GETFD) >= 0,
+		 "10 the parent's fd 1 is untouched");
+}
+
+/* 11. Pipe WRITE then READ in the chain; a short read breaks a soft link. */
+static void t11(struct io_uring *ring)
+{
+	static char wbuf[] = "abc", rbuf[8];
+	struct io_uring_sqe *sqe;
+	struct chain c;
+	int p[2];
+	int want[] = {1, 3, 3, 0};
+	int want_short[] = {1, 2, 2, -ECANCELED};
+
+	if (pipe(p) < 0)
+		return;
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_write(sqe, p[1], wbuf, 3, 0);
+	sqe->user_data = 1;
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = sqe_at(&c);
+	io_uring_prep_read(sqe, p[0], rbuf, 3, 0);
+	sqe->user_data = 2;
+	sqe->flags |= IOSQE_IO_LINK;
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 4) && !memcmp(rbuf, "abc", 3), "11 pipe WRITE+READ in a chain");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "11 pipe: exit 0");
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_write(sqe, p[1], wbuf, 2, 0);
+	sqe->user_data = 1;
+	sqe->flags |= IOSQE_IO_LINK;
+	sqe = sqe_at(&c);
+	io_uring_prep_read(sqe, p[0], rbuf, 3, 0);
+	sqe->user_data = 2;
+	sqe->flags |= IOSQE_IO_LINK;
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_short, 4), "11 short read breaks the soft link");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "11 short read: child SIGKILLed");
+	close(p[0]);
+	close(p[1]);
+}
+
+/* 12. argv near the limit works; over it -E2BIG; bad pointers -EFAULT. */
+static void t12(struct io_uring *ring)
+{
+	enum { MAX_ARG_STRLEN = 32 * 4096 };
+	static char *big[10], *huge[3];
+	struct chain c;
+	int want_ok[] = {1, 0}, want_2big[] = {1, -E2BIG}, want_fault[] = {1, -EFAULT};
+
+	big[0] = "true";
+	for (int i = 1; i < 9; i++) {
+		big[i] = malloc(MAX_ARG_STRLEN);
+		memset(big[i], 'x', MAX_ARG_STRLEN - 1);
+		big[i][MAX_ARG_STRLEN - 1] = 0;
+	}
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", big, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_ok, 2), "12 8 args of 128 KiB - 1: exec works");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "12 big argv: exit 0");
+
+	huge[0] = "true";
+	huge[1] = malloc(MAX_ARG_STRLEN + 1);
+	memset(huge[1], 'y', MAX_ARG_STRLEN);
+	huge[1][MAX_ARG_STRLEN] = 0;
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", huge, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_2big, 2), "12 one arg over 128 KiB: -E2BIG");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "12 -E2BIG: child SIGKILLed");
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", (char **)16, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_fault, 2), "12 bad argv pointer: -EFAULT");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "12 -EFAULT: child SIGKILLed");
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, (const char *)16, argv_true, 0);
+	run(&c);
+	ktest_ok(c.res[0] == -ECANCELED && c.res[1] == -EFAULT && no_children(),
+		 "12 bad path pointer: -EFAULT at prep, no child (%d %d)", c.res[0], c.res[1]);
+	for (int i = 1; i < 9; i++)
+		free(big[i]);
+	free(huge[1]);
+}
+
+static void sigpause_child(struct io_uring *ring, unsigned clone_flags, const char *what)
+{
+	static char *argv_sp[] = {"sigpause", NULL};
+	struct chain c;
+	int want[] = {1, 0};
+
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK | clone_flags);
+	add_exec(&c, "/bin/sigpause", argv_sp, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 2), "13 %s: spawned", what);
+	if (c.res[0] <= 0)
+		return;
+	usleep(200000);
+	kill(c.res[0], SIGTERM);
+	int st = wait_pid(c.res[0]);
+	ktest_ok(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+		 "13 %s: SigBlk 0, dies on SIGTERM, reaped (status %#x)", what, st);
+}
+
+/* 13. SQPOLL ring and IOSQE_ASYNC CLONE: empty mask, SIGTERM kills, reaped. */
+static void t13(struct io_uring *ring)
+{
+	struct io_uring sq;
+	struct io_uring_params p = {.flags = IORING_SETUP_SQPOLL, .sq_thread_idle = 100};
+
+	sigpause_child(ring, IOSQE_ASYNC, "IOSQE_ASYNC CLONE");
+	if (io_uring_queue_init_params(8, &sq, &p) < 0) {
+		ktest_ok(0, "13 SQPOLL ring");
+		return;
+	}
+	sigpause_child(&sq, 0, "SQPOLL ring");
+	io_uring_queue_exit(&sq);
+}
+
+/* 14. An inline CLONE inherits the submitter's mask. */
+static void t14(struct io_uring *ring)
+{
+	static char *argv_blk[] = {"sigblk", "200", NULL}; /* SIGUSR2 = 12 -> bit 11 */
+	struct chain c;
+	sigset_t set, old;
+	int want[] = {1, 0};
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	argv_blk[1] = "800"; /* 1 << (12 - 1) */
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/sigblk", argv_blk, 0);
+	run(&c);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	ktest_ok(res_is(&c, want, 2), "14 inline CLONE: spawned");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1),
+		 "14 the exec'd child has the submitter's mask");
+}
+
+/* 15. SIGKILL the child while it blocks in a READ: every CQE still arrives. */
+static void t15(struct io_uring *ring)
+{
+	static char rbuf[8];
+	struct io_uring_sqe *sqe;
+	struct chain c;
+	int p[2];
+
+	if (pipe(p) < 0)
+		return;
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_read(sqe, p[0], rbuf, 3, 0);
+	sqe->user_data = 1;
+	sqe->flags |= IOSQE_IO_LINK;
+	add_exec(&c, "/bin/true", argv_true, 0);
+	io_uring_submit(ring);
+	struct io_uring_cqe *cqe;
+	int pid = -1;
+	if (wait_cqe(ring, &cqe, 10) == 0) {
+		pid = cqe->user_data == 0 ? cqe->res : -1;
+		io_uring_cqe_seen(ring, cqe);
+	}
+	usleep(200000);
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	int got = 0, r1 = NOT_SEEN, r2 = NOT_SEEN;
+	while (got < 2 && wait_cqe(ring, &cqe, 10) == 0) {
+		if (cqe->user_data == 1)
+			r1 = cqe->res;
+		if (cqe->user_data == 2)
+			r2 = cqe->res;
+		got++;
+		io_uring_cqe_seen(ring, cqe);
+	}
+	ktest_ok(pid > 0 && r1 < 0 && r2 == -ECANCELED, "15 SIGKILL during READ: READ %d, EXEC %d",
+		 r1, r2);
+	ktest_ok(killed(pid > 0 ? wait_pid(pid) : -1), "15 child reaped, SIGKILLed");
+	close(p[0]);
+	close(p[1]);
+}
+
+/*
+ * 16. The parent exits while the child waits on a pipe whose write end the
+ * chain closed first: the child gets EOF and execs.
+ */
+static void t16(void)
+{
+	static char *argv_touch[] = {"touch", "/tmp/t16", NULL};
+	unlink("/tmp/t16");
+	pid_t sub = fork();
+	if (sub == 0) {
+		static char rbuf[8];
+		struct io_uring r;
+		struct chain c;
+		struct io_uring_sqe *sqe;
+		int p[2];
+
+		if (pipe(p) < 0 || io_uring_queue_init(8, &r, 0) < 0)
+			_exit(2);
+		chain_init(&c, &r);
+		add_clone(&c, IOSQE_IO_LINK);
+		sqe = sqe_at(&c);
+		io_uring_prep_close(sqe, p[1]);
+		sqe->user_data = 1;
+		sqe->flags |= IOSQE_IO_LINK;
+		sqe = sqe_at(&c);
+		io_uring_prep_read(sqe, p[0], rbuf, 3, 0);
+		sqe->user_data = 2;
+		sqe->flags |= IOSQE_IO_HARDLINK;
+		add_exec(&c, "/bin/touch", argv_touch, 0);
+		io_uring_submit(&r);
+		usleep(100000);
+		_exit(0);
+	}
+	int st = wait_pid(sub);
+	ktest_ok(exited0(st), "16 the parent exits while the chain blocks");
+	bool seen = false;
+	for (int i = 0; i < 500 && !seen; i++) {
+		seen = access("/tmp/t16", F_OK) == 0;
+		usleep(10000);
+	}
+	ktest_ok(seen, "16 the orphaned child got EOF and exec'd");
+}
+
+/* 17. The parent execs while its chain blocks: the exec kills the child. */
+static void t17(void)
+{
+	static char *argv_touch[] = {"touch", "/tmp/t17", NULL};
+	unlink("/tmp/t17");
+	pid_t sub = fork();
+	if (sub == 0) {
+		static char rbuf[8];
+		struct io_uring r;
+		struct chain c;
+		struct io_uring_sqe *sqe;
+		int p[2];
+
+		if (pipe(p) < 0 || io_uring_queue_init(8, &r, 0) < 0)
+			_exit(2);
+		chain_init(&c, &r);
+		add_clone(&c, IOSQE_IO_LINK);
+		sqe = sqe_at(&c);
+		io_uring_prep_read(sqe, p[0], rbuf, 3, 0);
+		sqe->user_data = 1;
+		sqe->flags |= IOSQE_IO_LINK;
+		add_exec(&c, "/bin/touch", argv_touch, 0);
+		io_uring_submit(&r);
+		usleep(100000);
+		execv("/bin/true", argv_true);
+		_exit(3);
+	}
+	int st = wait_pid(sub);
+	ktest_ok(exited0(st), "17 the parent's exec completes during a blocked chain (%#x)", st);
+	usleep(200000);
+	ktest_ok(access("/tmp/t17", F_OK) < 0, "17 the blocked child was killed, never exec'd");
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+	return v ? atol(v) : def;
+}
+
+/*
+ * 18. Many spawns (USPAWN_STRESS_N, default 2000), every 10th blocked in a
+ * READ and SIGKILLed mid-chain; then the ring closes. The debug kernel run
+ * checks kmemleak and lockdep afterwards.
+ */
+static void t18(void)
+{
+	static char rbuf[8];
+	long total = env_long("USPAWN_STRESS_N", 2000), spawned = 0, reaped = 0, bad = 0;
+	struct io_uring r;
+	int p[2];
+
+	if (pipe(p) < 0 || io_uring_queue_init(64, &r, 0) < 0) {
+		ktest_ok(0, "18 setup");
+		return;
+	}
+	while (spawned < total) {
+		int batch = total - spawned < 8 ? (int)(total - spawned) : 8, nsqe = 0;
+		for (int b = 0; b < batch; b++) {
+			long id = spawned + b;
+			struct io_uring_sqe *sqe = io_uring_get_sqe(&r);
+			uspawn_prep_clone(sqe);
+			sqe->flags = IOSQE_IO_LINK;
+			sqe->user_data = (uint64_t)id << 2 | 0;
+			nsqe++;
+			if (id % 10 == 9) {
+				sqe = io_uring_get_sqe(&r);
+				io_uring_prep_read(sqe, p[0], rbuf, 1, 0);
+				sqe->flags = IOSQE_IO_LINK;
+				sqe->user_data = (uint64_t)id << 2 | 1;
+				nsqe++;
+			}
+			sqe = io_uring_get_sqe(&r);
+			uspawn_prep_execveat(sqe, AT_FDCWD, "/bin/true", argv_true, envp0, 0);
+			sqe->user_data = (uint64_t)id << 2 | 2;
+			nsqe++;
+		}
+		io_uring_submit(&r);
+		for (int got = 0; got < nsqe; got++) {
+			struct io_uring_cqe *cqe;
+			if (wait_cqe(&r, &cqe, 20) < 0) {
+				bad++;
+				break;
+			}
+			long id = (long)(cqe->user_data >> 2);
+			int kind = cqe->user_data & 3;
+			if (kind == 0 && cqe->res > 0 && id % 10 == 9)
+				kill(cqe->res, SIGKILL);
+			if (kind == 0 && cqe->res <= 0)
+				bad++;
+			if (kind == 2 && id % 10 != 9 && cqe->res != 0)
+				bad++;
+			io_uring_cqe_seen(&r, cqe);
+		}
+		spawned += batch;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			reaped++;
+	}
+	io_uring_queue_exit(&r);
+	while (reaped < spawned && waitpid(-1, NULL, 0) > 0)
+		reaped++;
+	close(p[0]);
+	close(p[1]);
+	ktest_ok(!bad && reaped == spawned,
+		 "18 %ld spawns (10%% killed mid-chain), %ld reaped, %ld bad", spawned, reaped,
+		 bad);
+}
+
+static unsigned long long rnd_state = 88172645463325252ull;
+
+static unsigned long long rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+static uint64_t rnd_ptr(void *good)
+{
+	static const uint64_t bad[] = {
+		0, 1, 16, 0xfffffffffffff000ull, 0x7fffffffffffull, 0xffff800000000000ull};
+	switch (rnd() % 3) {
+	case 0:
+		return (uint64_t)(uintptr_t)good;
+	case 1:
+		return bad[rnd() % 6];
+	default:
+		return rnd();
+	}
+}
+
+static bool fuzz_res_ok(int res, bool clone)
+{
+	static const int ok[] = {0,        -EINVAL,    -EFAULT,       -E2BIG,   -ENOENT,
+				 -EBADF,   -ECANCELED, -ENAMETOOLONG, -ENOTDIR, -EACCES,
+				 -ENOEXEC, -ELOOP,     -EPERM,        -ENOMEM};
+	if (clone && res > 0)
+		return true;
+	for (unsigned i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (res == ok[i])
+			return true;
+	return false;
+}
+
+/* 21. Fuzz the SQE fields of CLONE and EXEC (USPAWN_FUZZ_N rounds). */
+static void t21(void)
+{
+	static char *good_argv[] = {"true", NULL};
+	static char path[] = "/bin/true";
+	long rounds = env_long("USPAWN_FUZZ_N", 3000), bad = 0;
+	struct io_uring r;
+
+	if (io_uring_queue_init(16, &r, 0) < 0) {
+		ktest_ok(0, "21 setup");
+		return;
+	}
+	for (long i = 0; i < rounds; i++) {
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&r);
+		int n = 1;
+
+		uspawn_prep_clone(sqe);
+		if (rnd() % 4 == 0) {
+			sqe->fd = (int)rnd();
+			sqe->addr = rnd_ptr(path);
+			sqe->len = (unsigned)rnd() % 3;
+			sqe->rw_flags = (unsigned)rnd() % 4;
+			sqe->addr3 = rnd() % 2;
+		}
+		sqe->flags = (rnd() % 8) ? IOSQE_IO_LINK : (uint8_t)(rnd() & 0x3f);
+		sqe->user_data = 0;
+		int nexec = (int)(rnd() % 3);
+		for (int e = 0; e < nexec; e++) {
+			sqe = io_uring_get_sqe(&r);
+			uspawn_prep_execveat(sqe, (rnd() % 4) ? AT_FDCWD : (int)rnd(),
+					     (const char *)(uintptr_t)rnd_ptr(path),
+					     (char **)(uintptr_t)rnd_ptr(good_argv),
+					     (char **)(uintptr_t)rnd_ptr(envp0),
+					     (rnd() % 4) ? 0 : (unsigned)rnd());
+			if (rnd() % 4 == 0) {
+				sqe->len = (unsigned)rnd();
+				sqe->buf_index = (uint16_t)rnd();
+				sqe->file_index = (unsigned)rnd();
+				sqe->ioprio = (uint16_t)rnd();
+			}
+			sqe->flags = e + 1 < nexec
+					     ? ((rnd() % 2) ? IOSQE_IO_HARDLINK : IOSQE_IO_LINK)
+					     : (uint8_t)((rnd() % 8) ? 0 : rnd() & 0x3f);
+			sqe->user_data = 1;
+			n++;
+		}
+		int sub = io_uring_submit(&r);
+		for (int got = 0; sub > 0 && got < n; got++) {
+			struct io_uring_cqe *cqe;
+			if (wait_cqe(&r, &cqe, 10) < 0)
+				break;
+			if (!fuzz_res_ok(cqe->res, cqe->user_data == 0)) {
+				if (bad++ < 10)
+					printf("# 21 unexpected res %d (%s)\n", cqe->res,
+					       cqe->user_data ? "EXEC" : "CLONE");
+			}
+			io_uring_cqe_seen(&r, cqe);
+		}
+		/* drain strays from unterminated links, reap every child */
+		struct io_uring_cqe *cqe;
+		while (io_uring_peek_cqe(&r, &cqe) == 0)
+			io_uring_cqe_seen(&r, cqe);
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+	io_uring_queue_exit(&r);
+	usleep(100000);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	ktest_ok(!bad, "21 fuzz: %ld rounds, %ld unexpected results", rounds, bad);
+}
+
+/* 19. DEFER_TASKRUN and IOPOLL rings: CLONE -EINVAL, no child. */
+static void t19(void)
+{
+	unsigned flags[] = {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+			    IORING_SETUP_IOPOLL};
+	const char *names[] = {"DEFER_TASKRUN", "IOPOLL"};
+
+	for (int i = 0; i < 2; i++) {
+		struct io_uring r;
+		struct chain c;
+
+		if (io_uring_queue_init(8, &r, flags[i]) < 0) {
+			ktest_ok(0, "19 %s ring setup", names[i]);
+			continue;
+		}
+		chain_init(&c, &r);
+		add_clone(&c, IOSQE_IO_LINK);
+		add_exec(&c, "/bin/true", argv_true, 0);
+		run(&c);
+		ktest_ok(c.res[0] == -EINVAL && c.res[1] == -ECANCELED && no_children(),
+			 "19 %s ring: CLONE -EINVAL (%d %d)", names[i], c.res[0], c.res[1]);
+		io_uring_queue_exit(&r);
+	}
+}
+
+/* 20. Detection: feature bit, probe handshake, definitive CLONE+NOP. */
+static void t20(bool stock)
+{
+	struct io_uring_params p = {0};
+	struct io_uring r;
+	struct chain c;
+
+	if (io_uring_queue_init_params(8, &r, &p) < 0) {
+		ktest_ok(0, "20 ring setup");
+		return;
+	}
+	bool feat = p.features & USPAWN_FEAT_SPAWN;
+	ktest_ok(feat == !stock, "20 feature bit %s", stock ? "absent" : "present");
+
+	chain_init(&c, &r);
+	struct io_uring_sqe *sqe = sqe_at(&c);
+	uspawn_prep_clone(sqe);
+	sqe->user_data = 0;
+	sqe->rw_flags = USPAWN_CLONE_PROBE;
+	run(&c);
+	if (stock)
+		ktest_ok(c.res[0] == -EINVAL && no_children(), "20 probe fails cleanly: %d",
+			 c.res[0]);
+	else
+		ktest_ok(c.res[0] == USPAWN_SPAWN_MAGIC && no_children(),
+			 "20 probe answers the magic");
+
+	chain_init(&c, &r);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_nop(&c, 0, 0);
+	run(&c);
+	if (stock) {
+		ktest_ok(c.res[0] == -EINVAL && c.res[1] == -ECANCELED && no_children(),
+			 "20 CLONE+NOP: -EINVAL, -ECANCELED (%d %d)", c.res[0], c.res[1]);
+	} else {
+		ktest_ok(c.res[0] > 0 && c.res[1] == 0, "20 CLONE+NOP: pid, 0");
+		ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "20 CLONE+NOP: SIGKILL");
+	}
+	io_uring_queue_exit(&r);
+}
+
+/* Stock io_uring behaviour that must survive the series. */
+static void stock_checks(struct io_uring *ring)
+{
+	static char buf[16];
+	struct io_uring_sqe *sqe;
+	struct chain c;
+	int want_nops[] = {0, 0, 0};
+
+	chain_init(&c, ring);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_nop(&c, 0, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_nops, 3), "stock: linked NOPs");
+
+	chain_init(&c, ring);
+	add_nop(&c, -5, IOSQE_IO_LINK);
+	add_nop(&c, 0, 0);
+	run(&c);
+	ktest_ok(c.res[0] == -5 && c.res[1] == -ECANCELED, "stock: failed NOP cancels its link");
+
+	int fd = open("/tmp/stock", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	write(fd, "stock io_uring", 14);
+	chain_init(&c, ring);
+	sqe = sqe_at(&c);
+	io_uring_prep_read(sqe, fd, buf, sizeof(buf), 0);
+	sqe->user_data = 0;
+	run(&c);
+	ktest_ok(c.res[0] == 14 && !memcmp(buf, "stock io_uring", 14), "stock: READ");
+	close(fd);
+
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(7);
+	siginfo_t si = {0};
+	chain_init(&c, ring);
+	sqe = sqe_at(&c);
+	uspawn_prep_waitid(sqe, P_PID, pid, &si, WEXITED, 0);
+	sqe->user_data = 0;
+	run(&c);
+	ktest_ok(c.res[0] == 0 && si.si_pid == pid && si.si_status == 7, "stock: WAITID");
+}
+
+static bool want_case(int argc, char **argv, int n)
+{
+	bool any = false;
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		any = true;
+		if (atoi(argv[i]) == n)
+			return true;
+	}
+	return !any;
+}
+
+int main(int argc, char **argv)
+{
+	struct io_uring ring;
+	bool stock = argc > 1 && !strcmp(argv[1], "--stock");
+	struct sigaction sa = {.sa_handler = on_sigchld};
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	sigaction(SIGCHLD, &sa, NULL);
+	if (io_uring_queue_init(MAXQ, &ring, 0) < 0) {
+		ktest_ok(0, "io_uring_queue_init");
+		return ktest_done();
+	}
+	stock_checks(&ring);
+	if (stock) {
+		t20(true);
+		return ktest_done();
+	}
+	void (*ring_cases[])(struct io_uring *) = {
+		[1] = t1,   [2] = t2,   [3] = t3,   [4] = t4,   [5] = t5,
+		[6] = t6,   [7] = t7,   [8] = t8,   [9] = t9,   [10] = t10,
+		[11] = t11, [12] = t12, [13] = t13, [14] = t14, [15] = t15,
+	};
+	for (int i = 1; i <= 21; i++) {
+		if (!want_case(argc, argv, i))
+			continue;
+		alarm(120);
+		if (i < 16 && ring_cases[i])
+			ring_cases[i](&ring);
+		else if (i == 16)
+			t16();
+		else if (i == 17)
+			t17();
+		else if (i == 18)
+			t18();
+		else if (i == 19)
+			t19();
+		else if (i == 20)
+			t20(false);
+		else if (i == 21)
+			t21();
+	}
+	alarm(0);
+	return ktest_done();
+}
