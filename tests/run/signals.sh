@@ -3,7 +3,7 @@
 # every token must come back, no job may be left, no output may be lost.
 . "$TESTS/lib.sh"
 
-ROUNDS=${ROUNDS:-120}
+ROUNDS=${ROUNDS:-100} # x2 modes: 200 kills
 mark="uring-run-sigtest-$$"
 : > "$T/jobs.txt"
 for i in $(seq 40); do
