@@ -161,6 +161,8 @@ static unsigned events_pop(struct uspawn *u, struct uspawn_event *out, unsigned 
 	while (n < max && q->len) {
 		struct queued *e = &((struct queued *)q->ev)[q->head];
 		out[n++] = e->ev;
+		if (e->ev.type == USPAWN_EV_EXIT)
+			u->running--; /* counted until the caller has the EXIT */
 		if (e->rearm) {
 			struct job *job = e->rearm;
 			if (!job->rearm) {

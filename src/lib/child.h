@@ -29,12 +29,12 @@ struct child_plan {
 	const char *cwd;
 	const struct child_fa *fa;
 	unsigned n_fa;
-	unsigned flags;             /* USPAWN_* of the cmd */
+	unsigned flags; /* USPAWN_* of the cmd */
 	pid_t pgroup;
-	int clear_handlers;         /* the kernel did not do CLONE_CLEAR_SIGHAND */
-	sigset_t mask;              /* the mask the program starts with */
+	int clear_handlers; /* the kernel did not do CLONE_CLEAR_SIGHAND */
+	sigset_t mask;      /* the mask the program starts with */
 	sigset_t sigdefault;
-	int err_fd;                 /* fork engine: report failure here */
+	int err_fd; /* fork engine: report failure here */
 	/* written by the child on failure (the vfork engine reads them back) */
 	volatile int err;
 	volatile int stage;

@@ -361,6 +361,9 @@ static void uring_complete(struct uspawn *u, struct io_uring_cqe *cqe)
 	case SLOT_CLONE:
 		if (res > 0) {
 			c->pid = res;
+			/* known before the chain is over: let the caller signal it */
+			if (c->job && c->job->pid_out)
+				*c->job->pid_out = res;
 		} else if (c->job) {
 			job_failed(u, c->job, USPAWN_STAGE_SPAWN, 0, res < 0 ? -res : EINVAL);
 			c->job = NULL;

@@ -97,8 +97,7 @@ void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, i
 }
 
 /* No process: the EXIT event goes out now. */
-void job_failed(struct uspawn *u, struct job *job, enum uspawn_stage stage, unsigned index,
-		int err)
+void job_failed(struct uspawn *u, struct job *job, enum uspawn_stage stage, unsigned index, int err)
 {
 	capture_close(job);
 	job_exec_failed(job, stage, index, err);
@@ -128,5 +127,4 @@ void job_finish_if_done(struct uspawn *u, struct job *job)
 	/* buffers of OUTPUT events before it may still be read by the caller */
 	job->next = u->free_list;
 	u->free_list = job;
-	u->running--;
 }

@@ -26,7 +26,8 @@ int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 	/* captures first, so that the cmd's own actions may redirect around them */
 	for (int s = 0; s < 2; s++)
 		if (child_fds[s] >= 0)
-			fa[n++] = (struct child_fa){.op = USPAWN_FA_DUP2, .fd = s + 1, .src = child_fds[s]};
+			fa[n++] = (struct child_fa){
+				.op = USPAWN_FA_DUP2, .fd = s + 1, .src = child_fds[s]};
 	for (unsigned i = 0; i < cmd->n_actions; i++) {
 		const struct uspawn_fa *a = &cmd->actions[i];
 		fa[n] = (struct child_fa){a->op, a->fd, a->src, a->path, a->oflag, a->mode};

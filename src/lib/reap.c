@@ -33,6 +33,7 @@ void reap_arm(struct uspawn *u, struct job *job)
 {
 	struct io_uring_sqe *sqe;
 
+	job->info.si_pid = 0;
 	if (!u->use_waitid) {
 		job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
 		if (job->pidfd < 0) {
@@ -65,9 +66,16 @@ void reap_complete(struct uspawn *u, struct job *job, int res)
 		job->pidfd = -1;
 		res = r ? -errno : 0;
 	}
-	if (res < 0) {
-		/* WAITID itself failed (EINTR is retried by the kernel): reap by hand */
-		if (waitid(P_PID, (id_t)job->pid, &job->info, WEXITED) != 0)
+	if (res < 0 || job->info.si_pid != job->pid) {
+		/*
+		 * WAITID was interrupted, or completed without a verdict: reap
+		 * by hand rather than report a status we do not have.
+		 */
+		int r;
+		while ((r = waitid(P_PID, (id_t)job->pid, &job->info, WEXITED)) != 0 &&
+		       errno == EINTR)
+			;
+		if (r != 0)
 			job->info.si_code = CLD_EXITED, job->info.si_status = 127;
 	}
 	job->status = status_from_info(&job->info);

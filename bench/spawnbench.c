@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spawnbench: the LPC 2022 io_uring_spawn table, reproduced.
+ *
+ * Latency mode (default): the time from the parent's spawn call to the
+ * child's first instruction. The child (child_stamp) reads CLOCK_MONOTONIC
+ * and writes it to fd 3, a pipe the parent reads. Methods run interleaved,
+ * round-robin, so that drift on this noisy VM hits all of them alike; each
+ * parent state (base, +1 GiB mapped, +1 GiB touched) is a separate table
+ * column. Reported: min and median.
+ *
+ * Throughput mode (--throughput N): N children that exit at once, at most
+ * --parallel P in flight, per method; jobs per second (best and median of
+ * --rounds rounds, interleaved).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "uspawn.h"
+
+extern char **environ;
+
+#define GIB      (1ul << 30)
+#define STAMP_FD 3
+
+struct bench {
+	const char *child; /* child_stamp or child_nop */
+	char *argv[2];
+	int rfd; /* read end of the stamp pipe */
+	struct uspawn *u[USPAWN_ENGINE_COUNT];
+};
+
+struct method {
+	const char *name;
+	enum uspawn_engine_id engine; /* AUTO: a raw method */
+	pid_t (*spawn)(struct bench *b, const struct method *m);
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "spawnbench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static pid_t spawn_fork(struct bench *b, const struct method *m)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execve(b->child, b->argv, environ);
+		_exit(127);
+	}
+	return pid;
+}
+
+static pid_t spawn_vfork(struct bench *b, const struct method *m)
+{
+	pid_t pid = vfork();
+
+	if (pid == 0) {
+		execve(b->child, b->argv, environ);
+		_exit(127);
+	}
+	return pid;
+}
+
+static pid_t spawn_posix(struct bench *b, const struct method *m)
+{
+	pid_t pid;
+
+	errno = posix_spawn(&pid, b->child, NULL, NULL, b->argv, environ);
+	return errno ? -1 : pid;
+}
+
+/* uspawn methods return 0: the child is reaped through the ring. */
+static pid_t spawn_uspawn(struct bench *b, const struct method *m)
+{
+	struct uspawn_cmd c;
+
+	uspawn_cmd_init(&c);
+	c.path = b->child;
+	c.argv = b->argv;
+	return uspawn_submit(b->u[m->engine], &c, 1) == 1 ? 0 : -1;
+}
+
+static void reap(struct bench *b, const struct method *m, pid_t pid)
+{
+	int st;
+
+	if (m->engine == USPAWN_ENGINE_AUTO) {
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+		return;
+	}
+	struct uspawn *u = b->u[m->engine];
+	while (uspawn_running(u)) {
+		struct uspawn_event ev[8];
+		int n = uspawn_wait(u, ev, 8, -1);
+		for (int i = 0; i < n; i++)
+			if (ev[i].type == USPAWN_EV_EXIT && ev[i].error)
+				fprintf(stderr, "spawnbench: %s: %s\n", m->name,
+					strerror(ev[i].error));
+	}
+}
+
+/* One latency sample, in ns. */
+static uint64_t sample(struct bench *b, const struct method *m)
+{
+	struct timespec ts;
+	uint64_t t0 = now_ns();
+	pid_t pid = m->spawn(b, m);
+
+	if (pid < 0)
+		die(m->name);
+	ssize_t n;
+	while ((n = read(b->rfd, &ts, sizeof ts)) < 0 && errno == EINTR)
+		;
+	if (n != sizeof ts) {
+		fprintf(stderr, "spawnbench: %s: the child sent no timestamp\n", m->name);
+		exit(1);
+	}
+	reap(b, m, pid);
+	uint64_t t1 = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return t1 - t0;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct stat2 {
+	double min_us, median_us;
+};
+
+static struct stat2 summarize(uint64_t *v, unsigned n)
+{
+	qsort(v, n, sizeof *v, cmp_u64);
+	return (struct stat2){v[0] / 1e3, (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2) / 1e3};
+}
+
+static struct method all_methods[] = {
+	{"fork", USPAWN_ENGINE_AUTO, spawn_fork},
+	{"vfork", USPAWN_ENGINE_AUTO, spawn_vfork},
+	{"posix_spawn", USPAWN_ENGINE_AUTO, spawn_posix},
+	{"uspawn-vfork", USPAWN_ENGINE_VFORK, spawn_uspawn},
+	{"uspawn-posix", USPAWN_ENGINE_POSIX, spawn_uspawn},
+	{"uspawn-fork", USPAWN_ENGINE_FORK, spawn_uspawn},
+	{"uspawn-uring", USPAWN_ENGINE_URING, spawn_uspawn},
+};
+#define N_ALL (sizeof all_methods / sizeof all_methods[0])
+
+static const char *default_methods = "fork,vfork,posix_spawn,uspawn-vfork,uspawn-uring";
+
+/* Methods named in the comma list that can run here. */
+static unsigned pick_methods(const char *list, struct method **out)
+{
+	unsigned n = 0;
+	char *copy = strdup(list), *save, *tok;
+
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned i;
+		for (i = 0; i < N_ALL && strcmp(all_methods[i].name, tok); i++)
+			;
+		if (i == N_ALL) {
+			fprintf(stderr, "spawnbench: unknown method '%s'\n", tok);
+			exit(2);
+		}
+		if (all_methods[i].engine != USPAWN_ENGINE_AUTO &&
+		    !uspawn_engine_available(all_methods[i].engine)) {
+			fprintf(stderr, "spawnbench: %s: engine not available here, skipped\n",
+				tok);
+			continue;
+		}
+		out[n++] = &all_methods[i];
+	}
+	free(copy);
+	return n;
+}
+
+static void open_handles(struct bench *b, struct method **m, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		enum uspawn_engine_id e = m[i]->engine;
+		if (e == USPAWN_ENGINE_AUTO || b->u[e])
+			continue;
+		struct uspawn_opts o = {.engine = uspawn_engine_name(e)};
+		if (!(b->u[e] = uspawn_open(&o)))
+			die(m[i]->name);
+	}
+}
+
+static const char *state_names[] = {"base", "1GiB", "1GiB-touched"};
+
+static void enter_state(int state, char **mem)
+{
+	if (state == 1) {
+		*mem = mmap(NULL, GIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (*mem == MAP_FAILED)
+			die("mmap 1 GiB");
+	} else if (state == 2) {
+		memset(*mem, 1, GIB);
+	}
+}
+
+static void latency(struct bench *b, struct method **m, unsigned nm, unsigned runs, int tsv)
+{
+	static struct stat2 res[N_ALL][3];
+	uint64_t *v = malloc(nm * runs * sizeof *v);
+	char *mem = NULL;
+
+	if (!v)
+		die("malloc");
+	for (int state = 0; state < 3; state++) {
+		enter_state(state, &mem);
+		for (unsigned r = 0; r < runs; r++)
+			for (unsigned i = 0; i < nm; i++)
+				v[i * runs + r] = sample(b, m[i]);
+		for (unsigned i = 0; i < nm; i++)
+			res[i][state] = summarize(v + i * runs, runs);
+	}
+	munmap(mem, GIB);
+	free(v);
+	if (tsv) {
+		printf("method\tstate\tmin_us\tmedian_us\n");
+		for (unsigned i = 0; i < nm; i++)
+			for (int s = 0; s < 3; s++)
+				printf("%s\t%s\t%.1f\t%.1f\n", m[i]->name, state_names[s],
+				       res[i][s].min_us, res[i][s].median_us);
+		return;
+	}
+	int ref = -1;
+	for (unsigned i = 0; i < nm; i++)
+		if (!strcmp(m[i]->name, "posix_spawn"))
+			ref = (int)i;
+	printf("spawn latency, us (spawn call -> child's first instruction), %u runs, "
+	       "interleaved\n",
+	       runs);
+	printf("%-14s %21s %21s %21s\n", "method", "base min / median", "1GiB min / median",
+	       "1GiB-touched min / med");
+	for (unsigned i = 0; i < nm; i++) {
+		printf("%-14s", m[i]->name);
+		for (int s = 0; s < 3; s++)
+			printf(" %10.1f / %8.1f", res[i][s].min_us, res[i][s].median_us);
+		printf("\n");
+	}
+	if (ref < 0)
+		return;
+	printf("\nmedian relative to posix_spawn (lower is faster)\n");
+	printf("%-14s %8s %8s %13s\n", "method", "base", "1GiB", "1GiB-touched");
+	for (unsigned i = 0; i < nm; i++) {
+		printf("%-14s", m[i]->name);
+		for (int s = 0; s < 3; s++)
+			printf(" %*.2fx", s == 2 ? 12 : 7,
+			       res[i][s].median_us / res[ref][s].median_us);
+		printf("\n");
+	}
+}
+
+/* Run total children, at most par at once; returns elapsed ns. */
+static uint64_t throughput_round(struct bench *b, const struct method *m, unsigned total,
+				 unsigned par)
+{
+	uint64_t t0 = now_ns();
+	unsigned started = 0, done = 0;
+
+	if (m->engine != USPAWN_ENGINE_AUTO) {
+		struct uspawn *u = b->u[m->engine];
+		struct uspawn_cmd *c = calloc(par, sizeof *c);
+		for (unsigned i = 0; i < par; i++) {
+			uspawn_cmd_init(&c[i]);
+			c[i].path = b->child;
+			c[i].argv = b->argv;
+		}
+		while (done < total) {
+			unsigned room = par - uspawn_running(u);
+			if (room > total - started)
+				room = total - started;
+			if (room) {
+				if (uspawn_submit(u, c, room) != (int)room)
+					die(m->name);
+				started += room;
+			}
+			struct uspawn_event ev[64];
+			int n = uspawn_wait(u, ev, 64, -1);
+			for (int i = 0; i < n; i++)
+				if (ev[i].type == USPAWN_EV_EXIT)
+					done++;
+		}
+		free(c);
+		return now_ns() - t0;
+	}
+	while (done < total) {
+		while (started < total && started - done < par) {
+			if (m->spawn(b, m) < 0)
+				die(m->name);
+			started++;
+		}
+		int st;
+		if (waitpid(-1, &st, 0) > 0)
+			done++;
+	}
+	return now_ns() - t0;
+}
+
+static void throughput(struct bench *b, struct method **m, unsigned nm, unsigned total,
+		       unsigned par, unsigned rounds, int tsv)
+{
+	uint64_t *v = malloc(nm * rounds * sizeof *v);
+
+	for (unsigned r = 0; r < rounds; r++)
+		for (unsigned i = 0; i < nm; i++)
+			v[i * rounds + r] = throughput_round(b, m[i], total, par);
+	int ref = -1;
+	for (unsigned i = 0; i < nm; i++)
+		if (!strcmp(m[i]->name, "posix_spawn"))
+			ref = (int)i;
+	double ref_med = 0;
+	if (ref >= 0)
+		ref_med = summarize(v + (unsigned)ref * rounds, rounds).median_us;
+	if (tsv)
+		printf("method\tjobs\tparallel\tbest_jobs_per_s\tmedian_jobs_per_s\n");
+	else
+		printf("throughput: %u children, %u in flight, %u rounds, interleaved\n"
+		       "%-14s %12s %12s %14s\n",
+		       total, par, rounds, "method", "best jobs/s", "median jobs/s",
+		       "vs posix_spawn");
+	for (unsigned i = 0; i < nm; i++) {
+		struct stat2 s = summarize(v + i * rounds, rounds);
+		double best = total / (s.min_us / 1e6), med = total / (s.median_us / 1e6);
+		if (tsv)
+			printf("%s\t%u\t%u\t%.0f\t%.0f\n", m[i]->name, total, par, best, med);
+		else
+			printf("%-14s %12.0f %12.0f %13.2fx\n", m[i]->name, best, med,
+			       ref >= 0 ? ref_med / s.median_us : 0.0);
+	}
+	free(v);
+}
+
+static void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: spawnbench [--runs N] [--methods LIST] [--format table|tsv]\n"
+		"                  [--throughput N [--parallel P] [--rounds R]]\n"
+		"  --runs N        latency samples per method and state (default 2000)\n"
+		"  --methods LIST  comma list of: fork vfork posix_spawn uspawn-vfork\n"
+		"                  uspawn-posix uspawn-fork uspawn-uring (default %s;\n"
+		"                  engines this kernel lacks are skipped)\n"
+		"  --throughput N  measure jobs/s for N children instead of latency\n"
+		"  --parallel P    children in flight in throughput mode (default 8)\n"
+		"  --rounds R      throughput rounds per method (default 5)\n"
+		"Exit status: 0 ok, 1 a spawn failed, 2 bad usage.\n",
+		default_methods);
+	exit(code);
+}
+
+/* The helper children live beside this binary. */
+static char *sibling(const char *self, const char *name)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+
+	(void)self;
+	if (n < 0)
+		die("/proc/self/exe");
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	size_t dir = slash ? (size_t)(slash - exe) + 1 : 0;
+	char *p = malloc(dir + strlen(name) + 1);
+	memcpy(p, exe, dir);
+	strcpy(p + dir, name);
+	if (access(p, X_OK)) {
+		fprintf(stderr, "spawnbench: %s: %s\n", p, strerror(errno));
+		exit(1);
+	}
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"runs", required_argument, 0, 'r'},     {"methods", required_argument, 0, 'm'},
+		{"format", required_argument, 0, 'f'},   {"throughput", required_argument, 0, 't'},
+		{"parallel", required_argument, 0, 'p'}, {"rounds", required_argument, 0, 'R'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+	};
+	unsigned runs = 2000, total = 0, par = 8, rounds = 5;
+	const char *list = default_methods;
+	int tsv = 0, c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			runs = (unsigned)atoi(optarg);
+			break;
+		case 'm':
+			list = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "tsv") && strcmp(optarg, "table"))
+				usage(2);
+			tsv = !strcmp(optarg, "tsv");
+			break;
+		case 't':
+			total = (unsigned)atoi(optarg);
+			break;
+		case 'p':
+			par = (unsigned)atoi(optarg);
+			break;
+		case 'R':
+			rounds = (unsigned)atoi(optarg);
+			break;
+		case 'h':
+			usage(0);
+			break;
+		default:
+			usage(2);
+		}
+	}
+	if (!runs || !par || !rounds || optind != argc)
+		usage(2);
+
+	struct method *m[N_ALL];
+	unsigned nm = pick_methods(list, m);
+	struct bench b = {0};
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	open_handles(&b, m, nm);
+	b.child = sibling(argv[0], total ? "child_nop" : "child_stamp");
+	b.argv[0] = (char *)b.child;
+
+	if (total) {
+		throughput(&b, m, nm, total, par, rounds, tsv);
+		return 0;
+	}
+	/* the stamp pipe's write end is fd 3 in every child, by inheritance */
+	int p[2];
+	if (pipe2(p, O_CLOEXEC))
+		die("pipe");
+	b.rfd = fcntl(p[0], F_DUPFD_CLOEXEC, 10);
+	int w = fcntl(p[1], F_DUPFD_CLOEXEC, 10);
+	close(p[0]);
+	close(p[1]);
+	if (b.rfd < 0 || w < 0 || dup2(w, STAMP_FD) != STAMP_FD) /* dup2: not close-on-exec */
+		die("stamp pipe");
+	close(w);
+	latency(&b, m, nm, runs, tsv);
+	return 0;
+}

@@ -1,0 +1,775 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libuspawn behaviour, run once per engine: ctest sets USPAWN_ENGINE
+ * (and USPAWN_TEST_NO_WAITID=1 to force the pidfd reaping fallback).
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "uspawn.h"
+
+#ifndef PROBE_CHILD
+#error "PROBE_CHILD must name the probe_child binary"
+#endif
+
+static char tmpdir[] = "/tmp/uspawn-unit-XXXXXX";
+
+static struct uspawn *open_handle(unsigned entries)
+{
+	struct uspawn_opts o = {.ring_entries = entries};
+
+	if (getenv("USPAWN_TEST_NO_WAITID"))
+		o.flags |= USPAWN_OPEN_NO_WAITID;
+	struct uspawn *u = uspawn_open(&o);
+	ck_assert_msg(u != NULL, "uspawn_open: %s", strerror(errno));
+	return u;
+}
+
+/* Collected result of one job. */
+struct result {
+	struct uspawn_event exit;
+	char out[8192];
+	size_t out_len;
+	char err[8192];
+	size_t err_len;
+};
+
+static void collect(struct uspawn *u, struct result *res, unsigned n)
+{
+	struct uspawn_event ev[32];
+
+	while (uspawn_running(u)) {
+		int got = uspawn_wait(u, ev, 32, 10000);
+		if (got == -EINTR)
+			continue; /* Check's own signal handlers */
+		ck_assert_int_gt(got, 0);
+		for (int i = 0; i < got; i++) {
+			ck_assert_uint_lt(ev[i].user_data, n);
+			struct result *r = &res[ev[i].user_data];
+			if (ev[i].type == USPAWN_EV_EXIT) {
+				r->exit = ev[i];
+				continue;
+			}
+			ck_assert_int_eq(ev[i].type, USPAWN_EV_OUTPUT);
+			char *buf = ev[i].stream == 1 ? r->out : r->err;
+			size_t *len = ev[i].stream == 1 ? &r->out_len : &r->err_len;
+			size_t room = sizeof r->out - 1 - *len;
+			size_t take = ev[i].len < room ? ev[i].len : room;
+			memcpy(buf + *len, ev[i].data, take);
+			*len += take;
+			buf[*len] = 0;
+		}
+	}
+}
+
+static void probe_cmd(struct uspawn_cmd *c, char **argv, uint64_t ud)
+{
+	uspawn_cmd_init(c);
+	c->argv = argv;
+	c->path = PROBE_CHILD;
+	c->user_data = ud;
+	c->flags = USPAWN_CAPTURE_STDOUT | USPAWN_CAPTURE_STDERR;
+}
+
+static struct result run1(struct uspawn_cmd *c)
+{
+	struct uspawn *u = open_handle(0);
+	struct result r = {0};
+
+	c->user_data = 0;
+	ck_assert_int_eq(uspawn_submit(u, c, 1), 1);
+	collect(u, &r, 1);
+	uspawn_close(u);
+	return r;
+}
+
+/* posix_spawn says only that it failed, not at which step */
+static int precise_stages(void)
+{
+	const char *e = getenv("USPAWN_ENGINE");
+	return !e || strcmp(e, "posix");
+}
+
+static void assert_no_children(void)
+{
+	ck_assert_int_eq(waitpid(-1, NULL, WNOHANG), -1);
+	ck_assert_int_eq(errno, ECHILD);
+}
+
+START_TEST(exit_codes)
+{
+	struct uspawn *u = open_handle(0);
+	struct uspawn_cmd c[256];
+	char *argv[256][4];
+	char num[256][8];
+	static struct result res[256];
+
+	memset(res, 0, sizeof res);
+	for (int i = 0; i < 256; i++) {
+		snprintf(num[i], sizeof num[i], "%d", i);
+		argv[i][0] = "probe_child";
+		argv[i][1] = "exit";
+		argv[i][2] = num[i];
+		argv[i][3] = NULL;
+		probe_cmd(&c[i], argv[i], (uint64_t)i);
+	}
+	ck_assert_int_eq(uspawn_submit(u, c, 256), 256);
+	collect(u, res, 256);
+	for (int i = 0; i < 256; i++) {
+		ck_assert(WIFEXITED(res[i].exit.status));
+		ck_assert_int_eq(WEXITSTATUS(res[i].exit.status), i);
+		ck_assert_int_eq(res[i].exit.error, 0);
+		ck_assert_int_gt(res[i].exit.pid, 0);
+	}
+	uspawn_close(u);
+	assert_no_children();
+}
+END_TEST
+
+START_TEST(killed_by_signal)
+{
+	int sigs[] = {SIGTERM, SIGKILL, SIGSEGV, SIGINT, SIGUSR1};
+	for (unsigned i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		char num[8];
+		snprintf(num, sizeof num, "%d", sigs[i]);
+		char *argv[] = {"probe_child", "kill", num, NULL};
+		struct uspawn_cmd c;
+		probe_cmd(&c, argv, 0);
+		struct result r = run1(&c);
+		ck_assert_msg(WIFSIGNALED(r.exit.status), "signal %d: status %x", sigs[i],
+			      r.exit.status);
+		ck_assert_int_eq(WTERMSIG(r.exit.status), sigs[i]);
+	}
+	assert_no_children();
+}
+END_TEST
+
+static void expect_exec_error(const char *path, int want, int search)
+{
+	char *argv[] = {(char *)path, NULL};
+	struct uspawn_cmd c;
+
+	probe_cmd(&c, argv, 0);
+	c.path = NULL;
+	if (search)
+		c.flags |= USPAWN_PATH_SEARCH;
+	struct result r = run1(&c);
+	ck_assert_msg(r.exit.error == want, "%s: error %d (%s), want %d", path, r.exit.error,
+		      strerror(r.exit.error), want);
+	ck_assert_int_eq(r.exit.stage, USPAWN_STAGE_EXEC);
+	ck_assert(WIFEXITED(r.exit.status));
+	ck_assert_int_eq(WEXITSTATUS(r.exit.status), 127);
+}
+
+START_TEST(exec_errors)
+{
+	char path[512];
+
+	expect_exec_error("/nonexistent/program", ENOENT, 0);
+	expect_exec_error("no-such-program-uspawn", ENOENT, 1);
+	expect_exec_error(tmpdir, EACCES, 0); /* a directory */
+	snprintf(path, sizeof path, "%s/noexec", tmpdir);
+	int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "echo hi\n", 8), 8);
+	close(fd);
+	expect_exec_error(path, EACCES, 0); /* not executable */
+	assert_no_children();
+}
+END_TEST
+
+START_TEST(enoexec_script_runs_with_sh)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/script", tmpdir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("echo script-ran \"$1\"\n", f);
+	fclose(f);
+	chmod(path, 0755);
+	char *argv[] = {path, "arg1", NULL};
+	struct uspawn_cmd c;
+	probe_cmd(&c, argv, 0);
+	c.path = NULL;
+	struct result r = run1(&c);
+	ck_assert_int_eq(r.exit.error, 0);
+	ck_assert_int_eq(r.exit.status, 0);
+	ck_assert_str_eq(r.out, "script-ran arg1\n");
+
+	/* with USPAWN_NO_SH_FALLBACK it is an error */
+	c.flags |= USPAWN_NO_SH_FALLBACK;
+	r = run1(&c);
+	ck_assert_int_eq(r.exit.error, ENOEXEC);
+}
+END_TEST
+
+START_TEST(path_search)
+{
+	char *argv[] = {"true", NULL};
+	struct uspawn_cmd c;
+
+	probe_cmd(&c, argv, 0);
+	c.path = NULL;
+	c.flags |= USPAWN_PATH_SEARCH;
+	struct result r = run1(&c);
+	ck_assert_int_eq(r.exit.error, 0);
+	ck_assert_int_eq(r.exit.status, 0);
+
+	/* without the flag, "true" is a relative path that does not exist here */
+	c.flags &= ~USPAWN_PATH_SEARCH;
+	c.cwd = tmpdir;
+	r = run1(&c);
+	ck_assert_int_eq(r.exit.error, ENOENT);
+}
+END_TEST
+
+START_TEST(redirect_open_dup2_close)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/out.txt", tmpdir);
+	char *argv[] = {"probe_child", "echo", "5", "to-fd-5", NULL};
+	struct uspawn_fa fa[] = {
+		{.op = USPAWN_FA_OPEN,
+		 .fd = 4,
+		 .path = path,
+		 .oflag = O_WRONLY | O_CREAT | O_TRUNC,
+		 .mode = 0644},
+		{.op = USPAWN_FA_DUP2, .fd = 5, .src = 4},
+		{.op = USPAWN_FA_CLOSE, .fd = 4},
+		{.op = USPAWN_FA_CLOSE, .fd = 77}, /* not open: no error */
+	};
+	struct uspawn_cmd c;
+	probe_cmd(&c, argv, 0);
+	c.actions = fa;
+	c.n_actions = 4;
+	struct result r = run1(&c);
+	ck_assert_int_eq(r.exit.status, 0);
+	char buf[64] = {0};
+	int fd = open(path, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_gt(read(fd, buf, sizeof buf - 1), 0);
+	close(fd);
+	ck_assert_str_eq(buf, "to-fd-5");
+
+	/* stdin from a file */
+	char *cat[] = {"probe_child", "cat", NULL};
+	struct uspawn_fa in = {.op = USPAWN_FA_OPEN, .fd = 0, .path = path, .oflag = O_RDONLY};
+	probe_cmd(&c, cat, 0);
+	c.actions = &in;
+	c.n_actions = 1;
+	r = run1(&c);
+	ck_assert_str_eq(r.out, "to-fd-5");
+
+	/* a failing open names its action */
+	struct uspawn_fa bad[] = {
+		{.op = USPAWN_FA_CLOSE, .fd = 9},
+		{.op = USPAWN_FA_OPEN, .fd = 1, .path = "/nonexistent/dir/x", .oflag = O_RDONLY},
+	};
+	probe_cmd(&c, cat, 0);
+	c.actions = bad;
+	c.n_actions = 2;
+	r = run1(&c);
+	ck_assert_int_eq(r.exit.error, ENOENT);
+	if (precise_stages()) {
+		ck_assert_int_eq(r.exit.stage, USPAWN_STAGE_ACTION);
+		ck_assert_int_eq(r.exit.stage_index, 1);
+	}
+}
+END_TEST
+
+START_TEST(redirect_dup2_self_keeps_fd)
+{
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	char num[8];
+	snprintf(num, sizeof num, "%d", p[1]);
+	char *argv[] = {"probe_child", "echo", num, "through-pipe", NULL};
+	struct uspawn_fa fa = {.op = USPAWN_FA_DUP2, .fd = p[1], .src = p[1]};
+	struct uspawn_cmd c;
+	probe_cmd(&c, argv, 0);
+	c.actions = &fa;
+	c.n_actions = 1;
+	struct result r = run1(&c);
+	close(p[1]);
+	ck_assert_int_eq(r.exit.status, 0);
+	char buf[64] = {0};
+	ck_assert_int_eq(read(p[0], buf, sizeof buf), 12);
+	close(p[0]);
+	ck_assert_str_eq(buf, "through-pipe");
+}
+END_TEST
+
+START_TEST(redirect_registered_file)
+{
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/registered.txt", tmpdir);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+	ck_assert_int_ge(fd, 0);
+	struct uspawn *u = open_handle(0);
+	int slot = uspawn_register_fd(u, fd);
+	ck_assert_int_ge(slot, 0);
+	close(fd);
+
+	char *argv[] = {"probe_child", "echo", "1", "line\n", NULL};
+	struct uspawn_fa fa = {.op = USPAWN_FA_INSTALL, .fd = 1, .src = slot};
+	struct uspawn_cmd c[3];
+	for (int i = 0; i < 3; i++) {
+		probe_cmd(&c[i], argv, (uint64_t)i);
+		c[i].flags = 0;
+		c[i].actions = &fa;
+		c[i].n_actions = 1;
+	}
+	struct result res[3] = {0};
+	ck_assert_int_eq(uspawn_submit(u, c, 3), 3);
+	collect(u, res, 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(res[i].exit.status, 0);
+	ck_assert_int_eq(uspawn_unregister_fd(u, slot), 0);
+	ck_assert_int_eq(uspawn_unregister_fd(u, slot), -EBADF);
+
+	/* an unknown slot is refused up front */
+	ck_assert_int_eq(uspawn_submit(u, c, 1), -EINVAL);
+	uspawn_close(u);
+
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 15);
+}
+END_TEST
+
+START_TEST(capture_merge)
+{
+	char *argv[] = {"sh", "-c", "echo out; echo err >&2; echo out2", NULL};
+	struct uspawn_cmd c;
+
+	probe_cmd(&c, argv, 0);
+	c.path = "/bin/sh";
+	c.flags = USPAWN_CAPTURE_STDOUT | USPAWN_CAPTURE_MERGE;
+	struct result r = run1(&c);
+	ck_assert_str_eq(r.out, "out\nerr\nout2\n");
+	ck_assert_int_eq(r.err_len, 0);
+}
+END_TEST
+
+START_TEST(no_fd_leaks)
+{
+	/* fds the parent holds without CLOEXEC must not reach the child... */
+	int leak = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(leak, 3);
+	struct uspawn *u = open_handle(0);
+	int slot = uspawn_register_fd(u, leak);
+	ck_assert_int_ge(slot, 0);
+
+	/* ...and only what the job asked for is there besides 0, 1, 2 */
+	char *argv[] = {"probe_child", "fds", NULL};
+	struct uspawn_fa fa = {.op = USPAWN_FA_INSTALL, .fd = 7, .src = slot};
+	struct uspawn_cmd c[2];
+	probe_cmd(&c[0], argv, 0);
+	probe_cmd(&c[1], argv, 1);
+	c[1].actions = &fa;
+	c[1].n_actions = 1;
+	struct result res[2] = {0};
+	ck_assert_int_eq(uspawn_submit(u, c, 2), 2);
+	collect(u, res, 2);
+	uspawn_close(u);
+	close(leak);
+	ck_assert_str_eq(res[0].out, "0\n1\n2\n");
+	ck_assert_str_eq(res[1].out, "0\n1\n2\n7\n");
+}
+END_TEST
+
+START_TEST(cwd_per_job)
+{
+	char sub[512];
+
+	snprintf(sub, sizeof sub, "%s/sub", tmpdir);
+	mkdir(sub, 0755);
+	char *argv[] = {"probe_child", "cwd", NULL};
+	struct uspawn_cmd c[2];
+	probe_cmd(&c[0], argv, 0);
+	probe_cmd(&c[1], argv, 1);
+	c[0].cwd = tmpdir;
+	c[1].cwd = sub;
+	struct uspawn *u = open_handle(0);
+	struct result res[2] = {0};
+	ck_assert_int_eq(uspawn_submit(u, c, 2), 2);
+	collect(u, res, 2);
+	uspawn_close(u);
+	char want[600];
+	snprintf(want, sizeof want, "%s\n", tmpdir);
+	ck_assert_str_eq(res[0].out, want);
+	snprintf(want, sizeof want, "%s\n", sub);
+	ck_assert_str_eq(res[1].out, want);
+
+	/* a missing cwd is a CWD failure */
+	c[0].cwd = "/nonexistent-dir";
+	struct result r = run1(&c[0]);
+	ck_assert_int_eq(r.exit.error, ENOENT);
+	if (precise_stages())
+		ck_assert_int_eq(r.exit.stage, USPAWN_STAGE_CWD);
+}
+END_TEST
+
+START_TEST(environment)
+{
+	char *argv[] = {"probe_child", "env", "USPAWN_T", NULL};
+	char *envp[] = {"USPAWN_T=given", NULL};
+	struct uspawn_cmd c;
+
+	probe_cmd(&c, argv, 0);
+	c.envp = envp;
+	struct result r = run1(&c);
+	ck_assert_str_eq(r.out, "given\n");
+
+	setenv("USPAWN_T", "inherited", 1);
+	c.envp = NULL;
+	r = run1(&c);
+	ck_assert_str_eq(r.out, "inherited\n");
+	unsetenv("USPAWN_T");
+
+	char *empty[] = {NULL};
+	c.envp = empty;
+	r = run1(&c);
+	ck_assert_str_eq(r.out, "(unset)\n");
+}
+END_TEST
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
+
+START_TEST(signals_mask_and_handlers)
+{
+	/* the parent's caught handlers are reset; its mask is inherited */
+	signal(SIGUSR1, on_usr1);
+	sigset_t s, old;
+	sigemptyset(&s);
+	sigaddset(&s, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &s, &old);
+	char *hand[] = {"probe_child", "handlers", NULL};
+	char *mask[] = {"probe_child", "sigmask", NULL};
+	struct uspawn_cmd c;
+	probe_cmd(&c, hand, 0);
+	struct result r = run1(&c);
+	ck_assert_str_eq(r.out, "0\n");
+	probe_cmd(&c, mask, 0);
+	r = run1(&c);
+	char want[32];
+	snprintf(want, sizeof want, "%lx\n", 1ul << SIGUSR2);
+	ck_assert_str_eq(r.out, want);
+
+	/* USPAWN_SIGMASK sets the child's mask */
+	c.flags |= USPAWN_SIGMASK;
+	sigemptyset(&c.sigmask);
+	sigaddset(&c.sigmask, SIGHUP);
+	r = run1(&c);
+	snprintf(want, sizeof want, "%lx\n", 1ul << SIGHUP);
+	ck_assert_str_eq(r.out, want);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	signal(SIGUSR1, SIG_DFL);
+}
+END_TEST
+
+START_TEST(process_group)
+{
+	char *argv[] = {"probe_child", "pgid", NULL};
+	struct uspawn_cmd c;
+
+	probe_cmd(&c, argv, 0);
+	struct result r = run1(&c);
+	ck_assert_str_eq(r.out, "other\n");
+	c.flags |= USPAWN_SETPGROUP;
+	r = run1(&c);
+	ck_assert_str_eq(r.out, "same\n");
+}
+END_TEST
+
+static void *thread_spawns(void *arg)
+{
+	struct uspawn *u = open_handle(0);
+	char *argv[] = {"probe_child", "exit", "3", NULL};
+	unsigned done = 0;
+
+	(void)arg;
+	for (int batch = 0; batch < 20; batch++) {
+		struct uspawn_cmd c[10];
+		for (int i = 0; i < 10; i++) {
+			uspawn_cmd_init(&c[i]);
+			c[i].path = PROBE_CHILD;
+			c[i].argv = argv;
+		}
+		if (uspawn_submit(u, c, 10) != 10)
+			break;
+		while (uspawn_running(u)) {
+			struct uspawn_event ev[16];
+			int n = uspawn_wait(u, ev, 16, 10000);
+			if (n == -EINTR)
+				continue; /* Check's own signal handlers */
+			if (n <= 0)
+				break;
+			for (int i = 0; i < n; i++)
+				if (ev[i].type == USPAWN_EV_EXIT && WIFEXITED(ev[i].status) &&
+				    WEXITSTATUS(ev[i].status) == 3)
+					done++;
+		}
+	}
+	uspawn_close(u);
+	return (void *)(uintptr_t)done;
+}
+
+START_TEST(threads_8x200)
+{
+	pthread_t t[8];
+
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, thread_spawns, NULL), 0);
+	for (int i = 0; i < 8; i++) {
+		void *ret;
+		pthread_join(t[i], &ret);
+		ck_assert_uint_eq((uintptr_t)ret, 200);
+	}
+	assert_no_children();
+}
+END_TEST
+
+/* Spawn total jobs, at most inflight at once, through a ring of entries. */
+static unsigned spawn_many(unsigned entries, unsigned total, unsigned inflight, unsigned batch)
+{
+	struct uspawn *u = open_handle(entries);
+	char *argv[] = {"true", NULL};
+	struct uspawn_cmd *c = calloc(batch, sizeof *c);
+	unsigned submitted = 0, ok = 0;
+
+	for (unsigned i = 0; i < batch; i++) {
+		uspawn_cmd_init(&c[i]);
+		c[i].argv = argv;
+		c[i].path = "/bin/true";
+	}
+	while (ok < total) {
+		while (submitted < total && uspawn_running(u) + batch <= inflight) {
+			unsigned n = total - submitted < batch ? total - submitted : batch;
+			ck_assert_int_eq(uspawn_submit(u, c, n), (int)n);
+			submitted += n;
+		}
+		struct uspawn_event ev[64];
+		int n = uspawn_wait(u, ev, 64, 10000);
+		if (n == -EINTR)
+			continue;
+		ck_assert_int_gt(n, 0);
+		for (int i = 0; i < n; i++)
+			if (ev[i].type == USPAWN_EV_EXIT && ev[i].status == 0 && ev[i].error == 0)
+				ok++;
+			else
+				ck_abort_msg("job failed: status %x error %d", ev[i].status,
+					     ev[i].error);
+	}
+	uspawn_close(u);
+	free(c);
+	return ok;
+}
+
+START_TEST(ten_thousand_through_small_ring)
+{
+	/*
+	 * 16 SQEs, 32 CQEs, 200 jobs in flight: the CQ overflows and must not
+	 * drop. The path is the ring's, not the engine's: the reference engines
+	 * do a tenth of it.
+	 */
+	const char *e = getenv("USPAWN_ENGINE");
+	unsigned total = !e || !strcmp(e, "vfork") ? 10000 : 1000;
+	ck_assert_uint_eq(spawn_many(16, total, 200, 100), total);
+	assert_no_children();
+}
+END_TEST
+
+START_TEST(batch_of_1000)
+{
+	ck_assert_uint_eq(spawn_many(0, 1000, 1000, 1000), 1000);
+	assert_no_children();
+}
+END_TEST
+
+START_TEST(rlimit_nproc_eagain)
+{
+	/* root ignores RLIMIT_NPROC: do it as nobody, in a child of our own */
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct passwd *pw = getpwnam("nobody");
+		if (!pw || setgid(pw->pw_gid) || setuid(pw->pw_uid))
+			_exit(3);
+		struct rlimit rl = {0, 0};
+		setrlimit(RLIMIT_NPROC, &rl);
+		struct uspawn *u = uspawn_open(NULL);
+		if (!u)
+			_exit(4);
+		char *argv[] = {"true", NULL};
+		struct uspawn_cmd c[5];
+		for (int i = 0; i < 5; i++) {
+			uspawn_cmd_init(&c[i]);
+			c[i].argv = argv;
+			c[i].path = "/bin/true";
+			c[i].user_data = (uint64_t)i;
+		}
+		if (uspawn_submit(u, c, 5) != 5)
+			_exit(5);
+		unsigned seen = 0, eagain = 0;
+		while (uspawn_running(u)) {
+			struct uspawn_event ev[8];
+			int n = uspawn_wait(u, ev, 8, 10000);
+			if (n == -EINTR)
+				continue;
+			if (n <= 0)
+				_exit(6);
+			for (int i = 0; i < n; i++) {
+				seen |= 1u << ev[i].user_data;
+				if (ev[i].error == EAGAIN && ev[i].stage == USPAWN_STAGE_SPAWN &&
+				    ev[i].pid == 0)
+					eagain++;
+			}
+		}
+		uspawn_close(u);
+		_exit(seen == 0x1f && eagain == 5 ? 0 : 7);
+	}
+	int st;
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child status %x", st);
+}
+END_TEST
+
+START_TEST(bad_input)
+{
+	struct uspawn *u = open_handle(0);
+	struct uspawn_cmd c;
+	char *noargs[] = {NULL};
+
+	uspawn_cmd_init(&c);
+	ck_assert_int_eq(uspawn_submit(u, &c, 1), -EINVAL);
+	c.argv = noargs;
+	ck_assert_int_eq(uspawn_submit(u, &c, 1), -EINVAL);
+	char *argv[] = {"true", NULL};
+	struct uspawn_fa fa = {.op = USPAWN_FA_OPEN, .fd = 1, .path = NULL};
+	c.argv = argv;
+	c.actions = &fa;
+	c.n_actions = 1;
+	ck_assert_int_eq(uspawn_submit(u, &c, 1), -EINVAL);
+	ck_assert_uint_eq(uspawn_running(u), 0);
+	uspawn_close(u);
+
+	struct uspawn_opts o = {.engine = "no-such-engine"};
+	ck_assert_ptr_null(uspawn_open(&o));
+	ck_assert_int_eq(errno, EINVAL);
+}
+END_TEST
+
+START_TEST(ring_reads)
+{
+	struct uspawn *u = open_handle(0);
+	int p[2];
+	char buf[8];
+
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(uspawn_read(u, p[0], buf, 1, 42), 0);
+	ck_assert_int_eq(write(p[1], "+", 1), 1);
+	struct uspawn_event ev;
+	ck_assert_int_eq(uspawn_wait(u, &ev, 1, 5000), 1);
+	ck_assert_int_eq(ev.type, USPAWN_EV_READ);
+	ck_assert_int_eq(ev.user_data, 42);
+	ck_assert_int_eq(ev.res, 1);
+	ck_assert_int_eq(buf[0], '+');
+
+	/* a pending read is cancellable */
+	ck_assert_int_eq(uspawn_read(u, p[0], buf, 1, 43), 0);
+	ck_assert_int_eq(uspawn_cancel_reads(u, p[0]), 1);
+	ck_assert_int_eq(uspawn_wait(u, &ev, 1, 5000), 1);
+	ck_assert_int_eq(ev.user_data, 43);
+	ck_assert_int_eq(ev.res, -ECANCELED);
+	uspawn_close(u);
+	close(p[0]);
+	close(p[1]);
+}
+END_TEST
+
+START_TEST(engine_names)
+{
+	ck_assert_str_eq(uspawn_engine_name(USPAWN_ENGINE_VFORK), "vfork");
+	ck_assert(uspawn_engine_available(USPAWN_ENGINE_VFORK));
+	ck_assert(uspawn_engine_available(USPAWN_ENGINE_POSIX));
+	ck_assert(uspawn_engine_available(USPAWN_ENGINE_FORK));
+	struct uspawn *u = open_handle(0);
+	const char *want = getenv("USPAWN_ENGINE");
+	if (want && strcmp(want, "auto"))
+		ck_assert_str_eq(uspawn_engine_name(uspawn_engine(u)), want);
+	uspawn_close(u);
+}
+END_TEST
+
+static void setup(void)
+{
+	/* fds Check and ctest leave open must not count as leaks of ours */
+	close_range(3, ~0u, CLOSE_RANGE_CLOEXEC);
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	memcpy(tmpdir + strlen(tmpdir) - 6, "XXXXXX", 6);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("uspawn");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, engine_names);
+	tcase_add_test(tc, exit_codes);
+	tcase_add_test(tc, killed_by_signal);
+	tcase_add_test(tc, exec_errors);
+	tcase_add_test(tc, enoexec_script_runs_with_sh);
+	tcase_add_test(tc, path_search);
+	tcase_add_test(tc, redirect_open_dup2_close);
+	tcase_add_test(tc, redirect_dup2_self_keeps_fd);
+	tcase_add_test(tc, redirect_registered_file);
+	tcase_add_test(tc, capture_merge);
+	tcase_add_test(tc, no_fd_leaks);
+	tcase_add_test(tc, cwd_per_job);
+	tcase_add_test(tc, environment);
+	tcase_add_test(tc, signals_mask_and_handlers);
+	tcase_add_test(tc, process_group);
+	tcase_add_test(tc, threads_8x200);
+	tcase_add_test(tc, ten_thousand_through_small_ring);
+	tcase_add_test(tc, batch_of_1000);
+	tcase_add_test(tc, rlimit_nproc_eagain);
+	tcase_add_test(tc, bad_input);
+	tcase_add_test(tc, ring_reads);
+	suite_add_tcase(s, tc);
+
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
