@@ -116,7 +116,13 @@ void input_event(struct input *in, const struct uspawn_event *ev)
 		in->end += (size_t)ev->res;
 		return;
 	}
-	if (ev->res == -EINTR || ev->res == -EAGAIN)
+	if (ev->res == -EAGAIN) {
+		/* an O_NONBLOCK stdin: make it wait in the ring instead */
+		int fl = fcntl(in->fd, F_GETFL);
+		if (fl >= 0 && (fl & O_NONBLOCK) && fcntl(in->fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+			return; /* armed again by the loop */
+	}
+	if (ev->res == -EINTR)
 		return; /* armed again by the loop */
 	if (ev->res < 0 && ev->res != -ECANCELED)
 		in->error = (int)-ev->res;

@@ -97,6 +97,19 @@ grep -q "cannot read '$T/does-not-exist': No such file" "$T/e" || fail "missing 
 "$RUN" --help > "$T/o"; check "--help status" 0 "$?"
 grep -q -- '--joblog' "$T/o" || fail "--help lacks --joblog"
 
+# --- status line (forced: stderr is no terminal here) ---
+printf 'true\nexit 1\n' > "$T/a"
+"$RUN" -j1 -k --status "$T/a" > /dev/null 2> "$T/e"
+grep -q '\[2/2\] 0 running, 1 failed' "$T/e" || fail "status line: $(cat -v "$T/e")"
+"$RUN" -j1 -k "$T/a" > /dev/null 2> "$T/e"
+check "no status line off a terminal" "" "$(cat "$T/e")"
+
+# --- an O_NONBLOCK stdin still streams ---
+if command -v python3 > /dev/null; then
+	(sleep 0.3; echo 'echo late') | python3 -c 'import os,sys,fcntl; fcntl.fcntl(0, fcntl.F_SETFL, os.O_NONBLOCK); os.execv(sys.argv[1], sys.argv[1:])' "$RUN" -j1 > "$T/o"
+	check "non-blocking stdin" late "$(cat "$T/o")"
+fi
+
 # --- no fd leaks into jobs ---
 printf 'ls /proc/self/fd\n' > "$T/a"
 # the same fds as a job of sh would see (the test may inherit some itself)
