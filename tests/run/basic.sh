@@ -110,6 +110,17 @@ if command -v python3 > /dev/null; then
 	check "non-blocking stdin" late "$(cat "$T/o")"
 fi
 
+# --- memory stays flat: 1 000 000 lines stream through (-n: read, not run) ---
+# (ASan's shadow memory alone is bigger: only measured in a plain build)
+if [ -x /usr/bin/time ] && [ "${SANITIZED:-0}" != 1 ]; then
+	yes /bin/true | head -n 1000000 > "$T/m"
+	kb=$(/usr/bin/time -f %M "$RUN" -n "$T/m" 2>&1 > /dev/null | tail -1)
+	[ "$kb" -le 16384 ] || fail "RSS for 1 000 000 lines: $kb KiB > 16 MiB"
+	head -n 300 "$T/m" > "$T/m300"
+	kb=$(/usr/bin/time -f %M "$RUN" -j2 "$T/m300" 2>&1 > /dev/null | tail -1)
+	[ "$kb" -le 16384 ] || fail "RSS running 300 jobs: $kb KiB > 16 MiB"
+fi
+
 # --- no fd leaks into jobs ---
 printf 'ls /proc/self/fd\n' > "$T/a"
 # the same fds as a job of sh would see (the test may inherit some itself)
