@@ -126,6 +126,7 @@ static int b_cd(struct shell *sh, char **argv)
 		dest = var_get(sh, "HOME", 4);
 	if (!dest || !*dest)
 		dest = ".";
+	const char *old = shell_pwd(sh);
 	char *dir = logical(sh, dest);
 	if (!dir)
 		return 2;
@@ -133,7 +134,6 @@ static int b_cd(struct shell *sh, char **argv)
 		sh_error(sh, "cd: can't cd to ", dest, NULL, NULL);
 		return 2;
 	}
-	const char *old = shell_pwd(sh);
 	var_set(sh, "OLDPWD", 6, old, 1);
 	var_set(sh, "PWD", 3, dir, 1);
 	sh->pwd = dir;
@@ -147,6 +147,8 @@ static int parse_number(const char *s, int *out)
 
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
+	while (*end == ' ' || (*end >= '\t' && *end <= '\r'))
+		end++;
 	if (end == s || *end || errno || v < 0 || v > INT_MAX)
 		return -1;
 	*out = (int)v;

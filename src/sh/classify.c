@@ -73,6 +73,14 @@ static int literal_is(const struct ush_word *w, const char *s)
 	return at == n;
 }
 
+static int literal_is_prefix(const struct ush_word *w, const char *s)
+{
+	const struct ush_part *p = w->nparts ? &w->parts[0] : NULL;
+	size_t n = strlen(s);
+
+	return p && p->n >= n && !memcmp(p->s, s, n);
+}
+
 static const char *check_export(const struct ush_cmd *c)
 {
 	if (c->nargs < 2)
@@ -109,6 +117,8 @@ static const char *check_builtin(struct ush_line *line, const struct ush_cmd *c,
 		if (c->nargs == 2 && c->args[1].nparts && c->args[1].parts[0].n &&
 		    c->args[1].parts[0].s[0] == '-')
 			return "cd option";
+		if (c->nargs == 2 && literal_is_prefix(&c->args[1], "//"))
+			return "cd //";
 		break;
 	case USH_B_EXPORT:
 		return check_export(c);

@@ -83,5 +83,7 @@ int main(int argc, char **argv, char **envp)
 	sh.arg0 = i + 1 < argc ? argv[i + 1] : argv[0];
 	sh.environ = envp;
 	sh.errexit = errexit;
+	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
+	sh.exec_last = el && el[0] == '1';
 	run_line(&sh, &line);
 }

@@ -156,7 +156,18 @@ static void exec_command(struct shell *sh, struct lookup *lk, char **argv, char 
 static struct uspawn *ring(struct shell *sh)
 {
 	if (!sh->u) {
+		/* keep the ring's fd off 0-2, which redirections may have closed */
+		int hole[3], nh = 0;
+		for (int fd = 0; fd < 3; fd++)
+			if (fcntl(fd, F_GETFD) < 0)
+				hole[nh++] = fd;
+		for (int i = 0; i < nh; i++)
+			if (open("/dev/null", O_RDONLY) != hole[i])
+				hole[i] = -1;
 		sh->u = uspawn_open(NULL);
+		for (int i = 0; i < nh; i++)
+			if (hole[i] >= 0)
+				close(hole[i]);
 		if (!sh->u) {
 			sh_error(sh, "Cannot fork", NULL, NULL, NULL);
 			sh_exit(sh, 2);
@@ -272,6 +283,7 @@ static int run_cmd(struct shell *sh, const struct ush_cmd *c, int last, struct j
 	struct saved_fds sv = {0};
 
 	sh->lineno = c->lineno;
+	last &= sh->exec_last;
 	expander(sh, &x);
 	for (unsigned i = 0; i < c->nargs; i++)
 		if (expand_fields(&x, &c->args[i], &av) < 0)
@@ -328,7 +340,7 @@ static void wait_jobs(struct shell *sh, struct job *jobs, unsigned n)
 	for (unsigned i = 0; i < n; i++) {
 		left += jobs[i].spawned;
 		if (jobs[i].pid > 0 && waitpid(jobs[i].pid, &jobs[i].ws, 0) == jobs[i].pid)
-			jobs[i].has_ws = 1;
+			jobs[i].status = wait_status(sh, jobs[i].ws);
 	}
 	while (left) {
 		int got = uspawn_wait(sh->u, ev, 16, -1);
@@ -343,8 +355,7 @@ static void wait_jobs(struct shell *sh, struct job *jobs, unsigned n)
 					 NULL);
 				j->status = exec_status(ev[i].error);
 			} else {
-				j->ws = ev[i].status;
-				j->has_ws = 1;
+				j->status = wait_status(sh, ev[i].status);
 			}
 		}
 	}
@@ -381,8 +392,7 @@ static int run_pipeline(struct shell *sh, const struct ush_pipeline *pl, int las
 		prev = p[0];
 	}
 	wait_jobs(sh, jobs, pl->ncmds);
-	const struct job *lj = &jobs[pl->ncmds - 1];
-	st = lj->has_ws ? wait_status(sh, lj->ws) : lj->status;
+	st = jobs[pl->ncmds - 1].status;
 	return pl->bang ? !st : st;
 }
 

@@ -23,6 +23,7 @@ struct shell {
 	const char *pwd;  /* dash's logical cwd, computed on first use */
 	struct uspawn *u; /* opened on the first spawn */
 	unsigned lineno;
+	int exec_last; /* USPAWN_SH_EXEC_LAST=1: exec the last command (not dash's way) */
 };
 
 /* vars.c */

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Differential test: every line runs under dash and under uring-sh, each in
+a fresh copy of the same fixture at the same path, with argv[0] "sh" for
+both (dash prints $0 in its messages; uring-sh delegates with its own argv,
+so both name themselves "sh"). Exit status, stdout, stderr and the files left
+behind must be identical.
+
+usage: difftest.py URING_SH CORPUS [--generated N] [--seed S] [--jobs J]
+"""
+import argparse, os, random, shutil, stat, subprocess, sys, tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+DASH = "/bin/dash"
+
+
+def make_fixture(root):
+    os.makedirs(root)
+    w = lambda p, s, mode=0o644: (open(os.path.join(root, p), "w").write(s), os.chmod(os.path.join(root, p), mode))
+    for d in ("dir", "dir/sub", "bin1", "bin2", "bin1/adir", "home", "ro"):
+        os.makedirs(os.path.join(root, d))
+    w("a.txt", "alpha\nbeta\n")
+    w("b.txt", "bravo\n")
+    w("dir/c.txt", "charlie\n")
+    w("noexec", "echo never\n")
+    w("bin1/tool", "#!/bin/sh\necho tool1\n", 0o644)
+    w("bin2/tool", "#!/bin/sh\necho tool2 \"$@\"\n", 0o755)
+    w("bin1/hello", "#!/bin/sh\necho hello \"$@\"\n", 0o755)
+    w("bin1/noshebang", "echo from-noshebang \"$0\" \"$@\"\n", 0o755)
+    w("bin1/fail3", "#!/bin/sh\necho to-err >&2\nexit 3\n", 0o755)
+    w("bin1/showenv", "#!/bin/sh\nenv | grep -E '^(PWD|OLDPWD|FOO|BAR|X|E|PATH)=' | sort\n", 0o755)
+    w("bin1/segv", "#!/bin/sh\nkill -SEGV $$\n", 0o755)
+    w("bin1/term", "#!/bin/sh\nkill -TERM $$\n", 0o755)
+    w("script.sh", "echo script \"$@\"\n", 0o755)
+    os.symlink("dir/sub", os.path.join(root, "link"))
+    os.chmod(os.path.join(root, "ro"), 0o555)
+
+
+def snapshot(root):
+    out = []
+    for dp, dns, fns in os.walk(root):
+        dns.sort()
+        for n in sorted(dns + fns):
+            p = os.path.join(dp, n)
+            st = os.lstat(p)
+            rel = os.path.relpath(p, root)
+            if stat.S_ISLNK(st.st_mode):
+                out.append((rel, "link", os.readlink(p)))
+            elif stat.S_ISDIR(st.st_mode):
+                out.append((rel, "dir", oct(st.st_mode & 0o777)))
+            else:
+                out.append((rel, oct(st.st_mode & 0o777), open(p, "rb").read()))
+    return out
+
+
+def run_one(shell, line, work):
+    if os.path.exists(work):
+        shutil.rmtree(work)
+    make_fixture(work)
+    env = {
+        "PATH": f"{work}/bin1:{work}/bin2:/usr/local/bin:/usr/bin:/bin",
+        "HOME": f"{work}/home",
+        "PWD": work,
+        "X": "x  y",
+        "E": "",
+        "G": "*.txt",
+        "N": "3",
+        "CMD": "echo",
+        "HELLO": "hello",
+        "LANG": "C",
+    }
+    if "USPAWN_SH_STATS" in os.environ and shell != DASH:
+        env["USPAWN_SH_STATS"] = os.environ["USPAWN_SH_STATS"]
+    try:
+        p = subprocess.run(["sh", "-c", line], executable=shell, cwd=work, env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        res = (p.returncode, p.stdout, p.stderr)
+    except subprocess.TimeoutExpired:
+        res = ("timeout", b"", b"")
+    return res + (snapshot(work),)
+
+
+def check(args, line, work, racy=False):
+    d = run_one(DASH, line, work)
+    u = run_one(args.uring_sh, line, work)
+    if racy:
+        # pipeline members write their messages concurrently (under dash too):
+        # compare those stderr bytes as a multiset
+        d = (d[0], d[1], bytes(sorted(d[2])), d[3])
+        u = (u[0], u[1], bytes(sorted(u[2])), u[3])
+    if d == u:
+        return None
+    names = ("status", "stdout", "stderr", "files")
+    diffs = [f"  {n}: dash={a!r}\n  {n}: ush ={b!r}" for n, a, b in zip(names, d, u) if a != b]
+    return f"DIFF {line!r}\n" + "\n".join(diffs)
+
+
+WORDS = ["echo", "true", "false", ":", "cat", "hello", "tool", "nosuch", "./script.sh", "noexec",
+         "a.txt", "b.txt", "dir", "x", "'a  b'", '"q $X"', "$X", "$E", '"$E"', "${E:-d}",
+         "${N+set}", "\\$X", "a\\ b", "-n", "$?", "fail3", "'*'", '"a\\tb"', "\\\\c", "ls",
+         "FOO=1", "cd", "exit", "export", "dir/c.txt", "''", "x=y", "!", "{", "#c", "*", "$(echo)",
+         "~", "`x`", "${#X}", "$1", "if", "then", "segv", "cd dir", "$CMD", "${NOSUCH-d}",
+         "exit 3", "set -e", "A=1", "showenv"]
+OPS = [";", "&&", "||", "|", ";", "&&", "\n"]
+REDIRS = ["> out", ">> out", "2> err", "2>&1", ">&2", "< a.txt", "< nofile", "> /nonexistent/x",
+          "> dir", "1>&-", "2>/dev/null", "> ro/x", "<&-"]
+
+
+def generated(n, seed):
+    rnd = random.Random(seed)
+    lines = []
+    for _ in range(n):
+        parts = []
+        for c in range(rnd.randint(1, 3)):
+            if c:
+                parts.append(rnd.choice(OPS))
+            cmd = [rnd.choice(WORDS) for _ in range(rnd.randint(1, 4))]
+            if rnd.random() < 0.5:
+                cmd.insert(rnd.randint(0, len(cmd)), rnd.choice(REDIRS))
+            parts.append(" ".join(cmd))
+        lines.append(" ".join(parts))
+    return lines
+
+
+def load_corpus(path):
+    lines = []
+    for raw in open(path, encoding="utf-8"):
+        raw = raw.rstrip("\n")
+        if not raw or raw.startswith("##"):
+            continue
+        lines.append(raw.replace("@NL@", "\n"))
+    return lines
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("uring_sh")
+    ap.add_argument("corpus")
+    ap.add_argument("--generated", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=4)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    corpus = load_corpus(args.corpus)
+    gen = generated(args.generated, args.seed)
+    lines = [(l, False) for l in corpus] + [(l, "|" in l) for l in gen]
+    base = tempfile.mkdtemp(prefix="ushdiff.")
+    slots = [os.path.join(base, f"w{i}") for i in range(args.jobs)]
+    free = list(slots)
+    import threading
+    lock = threading.Lock()
+
+    def task(item):
+        with lock:
+            work = free.pop()
+        try:
+            return check(args, item[0], work, item[1])
+        finally:
+            with lock:
+                free.append(work)
+
+    with ThreadPoolExecutor(args.jobs) as ex:
+        results = list(ex.map(task, lines))
+    shutil.rmtree(base, ignore_errors=True)
+    bad = [r for r in results if r]
+    for r in bad:
+        print(r)
+    print(f"{len(lines)} lines, {len(bad)} differences")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
