@@ -444,15 +444,18 @@ int main(int argc, char **argv)
 	unsigned nm = pick_methods(list, m);
 	struct bench b = {0};
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	open_handles(&b, m, nm);
 	b.child = sibling(argv[0], total ? "child_nop" : "child_stamp");
 	b.argv[0] = (char *)b.child;
 
 	if (total) {
+		open_handles(&b, m, nm);
 		throughput(&b, m, nm, total, par, rounds, tsv);
 		return 0;
 	}
-	/* the stamp pipe's write end is fd 3 in every child, by inheritance */
+	/*
+	 * The stamp pipe's write end is fd 3 in every child, by inheritance;
+	 * taken before the rings are opened, which would otherwise sit on fd 3.
+	 */
 	int p[2];
 	if (pipe2(p, O_CLOEXEC))
 		die("pipe");
@@ -463,6 +466,7 @@ int main(int argc, char **argv)
 	if (b.rfd < 0 || w < 0 || dup2(w, STAMP_FD) != STAMP_FD) /* dup2: not close-on-exec */
 		die("stamp pipe");
 	close(w);
+	open_handles(&b, m, nm);
 	latency(&b, m, nm, runs, tsv);
 	return 0;
 }
