@@ -81,15 +81,21 @@ struct rjob {
 	uint64_t start_ns;
 	double start_wall;
 	uint64_t received;
-	uint64_t deadline_ns; /* --timeout: TERM at this time, then KILL */
-	int killed;           /* signals sent by us: 1 TERM, 2 KILL */
-	int halted;           /* stopped by --halt now */
-	int direct;
+	uint64_t deadline_ns;         /* --timeout: TERM at this time, then KILL */
+	int killed;                   /* signals sent by us: 1 TERM, 2 KILL */
+	int halted;                   /* stopped by --halt now */
+	int how;                      /* enum how */
+	void *arena;                  /* ush's memory for a direct spawn */
+	const struct uspawn_fa *acts; /* the line's redirections (in arena) */
+	unsigned nacts;
+	struct uspawn_fa *fa; /* what the job was spawned with */
 	struct obuf out[2];
 };
 
 /* how.c: how a line is run */
-int how_prepare(struct rjob *j, int via_sh, struct uspawn_cmd *cmd);
+enum how { HOW_DIRECT, HOW_URING_SH, HOW_SH };
+int how_prepare(struct rjob *j, int via_sh, struct uspawn_cmd *cmd, const struct uspawn_fa *pre,
+		unsigned npre);
 void how_exec_error(struct rjob *j, int err, char *msg, size_t cap, int *status);
 
 /* output.c */

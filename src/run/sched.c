@@ -65,14 +65,35 @@ static void job_clear(struct rjob *j)
 {
 	free(j->line);
 	free(j->argv);
+	free(j->arena);
+	free(j->fa);
 	free(j->out[0].data);
 	free(j->out[1].data);
 	memset(j, 0, sizeof *j);
 }
 
+/* The cmd that runs slot i's line (through /bin/sh if via_sh). */
+static int job_cmd(struct runner *r, unsigned i, int via_sh, struct uspawn_cmd *cmd)
+{
+	struct rjob *j = r->slots[i];
+	struct uspawn_fa null_in = {.op = USPAWN_FA_INSTALL, .fd = 0, .src = r->null_slot};
+	int err;
+
+	uspawn_cmd_init(cmd);
+	if ((err = how_prepare(j, via_sh, cmd, &null_in, r->null_slot >= 0)) < 0)
+		return err;
+	cmd->user_data = i;
+	cmd->pid_out = &j->pid;
+	cmd->flags |= USPAWN_SETPGROUP | USPAWN_SIGMASK | USPAWN_SIGDEFAULT;
+	/* we ignore SIGPIPE; the job must not inherit that */
+	sigaddset(&cmd->sigdefault, SIGPIPE);
+	if (r->o->out != OUT_UNGROUP)
+		cmd->flags |= USPAWN_CAPTURE_STDOUT | USPAWN_CAPTURE_STDERR;
+	return 0;
+}
+
 /* Describe the job in slot i for the batch; 0 or -errno. */
-static int job_prepare(struct runner *r, unsigned i, const char *line, struct uspawn_cmd *cmd,
-		       struct uspawn_fa *fa)
+static int job_prepare(struct runner *r, unsigned i, const char *line, struct uspawn_cmd *cmd)
 {
 	struct rjob *j = r->slots[i];
 	int err;
@@ -84,21 +105,8 @@ static int job_prepare(struct runner *r, unsigned i, const char *line, struct us
 	j->line = strdup(line);
 	if (!j->line)
 		return -ENOMEM;
-	uspawn_cmd_init(cmd);
-	if ((err = how_prepare(j, r->o->via_sh, cmd)) < 0)
+	if ((err = job_cmd(r, i, r->o->via_sh, cmd)) < 0)
 		return err;
-	cmd->user_data = i;
-	cmd->pid_out = &j->pid;
-	cmd->flags |= USPAWN_SETPGROUP | USPAWN_SIGMASK | USPAWN_SIGDEFAULT;
-	/* we ignore SIGPIPE; the job must not inherit that */
-	sigaddset(&cmd->sigdefault, SIGPIPE);
-	if (r->o->out != OUT_UNGROUP)
-		cmd->flags |= USPAWN_CAPTURE_STDOUT | USPAWN_CAPTURE_STDERR;
-	if (r->null_slot >= 0) {
-		*fa = (struct uspawn_fa){.op = USPAWN_FA_INSTALL, .fd = 0, .src = r->null_slot};
-		cmd->actions = fa;
-		cmd->n_actions = 1;
-	}
 	j->seq = ++r->seq;
 	j->start_ns = mono_ns();
 	j->start_wall = wall_now();
@@ -134,7 +142,6 @@ static void submit(struct runner *r, struct uspawn_cmd *cmds, unsigned n)
 static void spawn_ready(struct runner *r)
 {
 	struct uspawn_cmd cmds[BATCH];
-	struct uspawn_fa fas[BATCH];
 	unsigned n = 0;
 
 	while (!r->halting && !r->signal && r->running + n < limit(r)) {
@@ -146,7 +153,7 @@ static void spawn_ready(struct runner *r)
 			continue;
 		}
 		int i = free_slot(r);
-		if (i < 0 || job_prepare(r, (unsigned)i, line, &cmds[n], &fas[n]) < 0) {
+		if (i < 0 || job_prepare(r, (unsigned)i, line, &cmds[n]) < 0) {
 			if (i >= 0)
 				job_clear(r->slots[i]);
 			r->halting = 1;
@@ -219,6 +226,22 @@ static void failed(struct runner *r)
 	}
 }
 
+#ifdef HAVE_USH
+static int respawn_sh(struct runner *r, unsigned i)
+{
+	struct rjob *j = r->slots[i];
+	struct uspawn_cmd cmd;
+
+	free(j->argv);
+	free(j->fa);
+	j->argv = NULL;
+	j->fa = NULL;
+	if (job_cmd(r, i, 1, &cmd) < 0)
+		return -1;
+	return uspawn_submit(r->u, &cmd, 1) == 1 ? 0 : -1;
+}
+#endif
+
 static void job_exit(struct runner *r, const struct uspawn_event *ev)
 {
 	unsigned i = (unsigned)ev->user_data;
@@ -226,7 +249,13 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	int status = ev->status;
 
 	j->pid = ev->pid;
-	if (ev->error && j->direct && ev->stage == USPAWN_STAGE_EXEC) {
+#ifdef HAVE_USH
+	/* a direct spawn that did not start: sh redoes it, with dash's own words and status */
+	if (ev->error && j->how == HOW_DIRECT && ev->stage >= USPAWN_STAGE_CWD &&
+	    respawn_sh(r, i) == 0)
+		return;
+#endif
+	if (ev->error && j->how == HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
 		char msg[512];
 		int code;
 		how_exec_error(j, ev->error, msg, sizeof msg, &code);
