@@ -28,7 +28,8 @@ static void sb_add(struct sbuf *b, const char *s, size_t n)
 		b->s = ns;
 		b->cap = cap;
 	}
-	memcpy(b->s + b->n, s, n);
+	if (n)
+		memcpy(b->s + b->n, s, n);
 	b->n += n;
 	b->s[b->n] = 0;
 }

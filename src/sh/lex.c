@@ -61,7 +61,7 @@ static int flush(struct lexer *lx, struct wbuf *w)
 		return -1;
 	p->type = USH_LIT;
 	p->quoted = w->litq;
-	p->s = w->lit;
+	p->s = w->lit ? w->lit : "";
 	p->n = w->litn;
 	w->lit = NULL;
 	w->litn = w->litcap = 0;

@@ -1,0 +1,35 @@
+#!/bin/sh
+# Build the ush fuzz target with clang (libFuzzer + ASan + UBSan) and run it
+# for a bounded time. Exit 77 (skipped) when clang or libFuzzer is missing.
+# usage: fuzz.sh SOURCE_DIR WORK_DIR [SECONDS]
+set -e
+src=$1 work=$2 secs=${3:-60}
+cc=$(command -v clang-14 || command -v clang || true)
+if [ -z "$cc" ]; then
+	echo "fuzz: clang not found, skipping"
+	exit 77
+fi
+mkdir -p "$work/corpus"
+sh_src="arena.c lex.c parse.c classify.c check.c expand.c env.c path.c spawn.c fmt.c"
+files=
+for f in $sh_src; do files="$files $src/src/sh/$f"; done
+if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -I"$src/src/sh" -I"$src/include" \
+	$files "$src/tests/sh/fuzz_parse.c" -o "$work/fuzz_parse"; then
+	echo "fuzz: cannot build with $cc (libclang-rt-14-dev missing?), skipping"
+	exit 77
+fi
+# seed with the differential corpus, one line per file
+i=0
+grep -v '^##' "$src/tests/sh/corpus.txt" | while IFS= read -r l; do
+	i=$((i + 1))
+	printf '%s' "$l" > "$work/corpus/seed$i"
+done
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+if ! "$work/fuzz_parse" -max_total_time="$secs" -max_len=512 -timeout=10 \
+	-print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" > "$work/log" 2>&1; then
+	tail -n 60 "$work/log"
+	echo "fuzz: FAILED"
+	exit 1
+fi
+tail -n 12 "$work/log"
