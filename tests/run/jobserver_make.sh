@@ -21,6 +21,28 @@ MK
 	grep -q warning "$T/make.out" && fail "make -j$J: unexpected warning: $(cat "$T/make.out")"
 done
 
+# nested: make -> uring-run -> uring-run, all on make's pool
+d=$T/nest
+conc_init "$d"
+: > "$T/nested.txt"
+for i in $(seq 6); do echo "sh $TESTS/conc.sh $d 0.3" >> "$T/nested.txt"; done
+{
+	echo "$RUN $T/nested.txt"
+	echo "$RUN $T/nested.txt"
+	for i in $(seq 6); do echo "sh $TESTS/conc.sh $d 0.3"; done
+} > "$T/outer.txt"
+cat > "$T/Makefile" <<MK
+all: runner other1 other2
+runner:
+	+$RUN $T/outer.txt
+other1 other2:
+	sh $TESTS/conc.sh $d 0.6
+MK
+make -s -C "$T" -j4 > "$T/make.out" 2>&1 || fail "nested: make failed: $(cat "$T/make.out")"
+check "nested: peak concurrency at make -j4" 4 "$(cat "$d/max")"
+grep -q INTERNAL "$T/make.out" && fail "nested: tokens lost: $(cat "$T/make.out")"
+[ -s "$T/make.out" ] && fail "nested: unexpected output: $(cat "$T/make.out")"
+
 # without '+', make 4.3 closes the pipe: warn once, run one job at a time
 d=$T/noplus
 conc_init "$d"
