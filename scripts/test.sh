@@ -1,0 +1,18 @@
+#!/bin/sh
+# The whole test suite on a fresh machine: install what is missing, build
+# twice (plain, and ASan+UBSan), run ctest on both. The kernel VM tests run
+# in the plain build only (they test a kernel, not our userspace memory).
+# Exit status: 0 when every test passed.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+jobs=$(nproc)
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+ninja -C build
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DUSPAWN_SANITIZE=ON >/dev/null
+ninja -C build-asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'kernel|lint|bench'

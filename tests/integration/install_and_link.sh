@@ -1,0 +1,27 @@
+#!/bin/sh
+# libuspawn installs with a pkg-config file, and a program built only from
+# what was installed (static and shared) spawns, captures and reaps.
+set -eu
+build=$1 src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig:$tmp/prefix/lib/x86_64-linux-gnu/pkgconfig"
+pkg-config --exists uspawn || { echo "FAIL: pkg-config does not find uspawn"; exit 1; }
+libdir=$(pkg-config --variable=libdir uspawn)
+# shellcheck disable=SC2046
+cc -o "$tmp/static" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags uspawn) "$libdir/libuspawn.a" -luring
+# shellcheck disable=SC2046
+cc -o "$tmp/shared" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags --libs uspawn) -Wl,-rpath,"$libdir"
+ldd "$tmp/static" | grep -q libuspawn && { echo "FAIL: the static build needs libuspawn.so"; exit 1; }
+ldd "$tmp/shared" | grep -q libuspawn || { echo "FAIL: the shared build does not use libuspawn.so"; exit 1; }
+want='3 jobs through the (vfork|uring) engine, 0 failed
+job 0: alpha
+job 1: beta
+job 2: gamma'
+for v in static shared; do
+	out=$("$tmp/$v" alpha beta gamma) || { echo "FAIL ($v): exit $?"; exit 1; }
+	printf '%s\n' "$out" | sort | tr '\n' ';' | grep -Eqx "$(printf '%s\n' "$want" | sort | tr '\n' ';')" ||
+		{ echo "FAIL ($v): got:"; echo "$out"; exit 1; }
+done
+echo "1 passed, 0 failed"
