@@ -18,7 +18,7 @@ done
 # --line-buffer: lines written in pieces are never torn
 : > "$T/a"
 for x in a b c; do
-	printf '%s\n' "for i in 1 2 3 4 5; do printf '$x$x'; sleep 0.01; printf '$x$x\\n'; done" >> "$T/a"
+	printf '%s\n' "for i in 1 2 3 4 5; do printf '$x$x'; sleep 0.05; printf '$x$x\\n'; done" >> "$T/a"
 done
 "$RUN" -j3 --line-buffer "$T/a" > "$T/o"
 check "line-buffer: lines" 15 "$(wc -l < "$T/o")"
