@@ -164,7 +164,9 @@ static struct uspawn *ring(struct shell *sh)
 		for (int i = 0; i < nh; i++)
 			if (open("/dev/null", O_RDONLY) != hole[i])
 				hole[i] = -1;
-		sh->u = uspawn_open(NULL);
+		/* a small ring: a line has few jobs, and every page costs a fault */
+		struct uspawn_opts o = {.ring_entries = 8, .registered_files = 1};
+		sh->u = uspawn_open(&o);
 		for (int i = 0; i < nh; i++)
 			if (hole[i] >= 0)
 				close(hole[i]);

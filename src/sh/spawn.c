@@ -92,6 +92,8 @@ int ush_prepare_spawn(struct ush_arena *a, struct ush_line *line, char *const *e
 	lookup_command(sp->argv[0], pathvar ? pathvar : DASH_DEFAULT_PATH, &lk);
 	sp->lookup_error = lk.error;
 	memcpy(sp->path, lk.path, sizeof sp->path);
+	if (lk.error)
+		sp->path[0] = 0; /* execve("") fails after the actions ran */
 	sp->path_idx = lk.idx;
 	sp->pathvar = pathvar ? pathvar : DASH_DEFAULT_PATH;
 	sp->exec_error = ENOENT;
@@ -129,7 +131,7 @@ int ush_spawn_error(const struct ush_spawn *sp, const char *arg0, int error,
 			out_str(&o, strerror(error));
 		}
 	} else {
-		if (stage == USPAWN_STAGE_NONE) {
+		if (stage == USPAWN_STAGE_NONE || sp->lookup_error) {
 			error = sp->lookup_error;
 			status = 127;
 		} else {

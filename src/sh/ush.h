@@ -141,7 +141,7 @@ struct ush_spawn {
 	struct uspawn_fa *actions; /* one per redirection, in order */
 	unsigned nactions;
 	struct ush_cmd *cmd;
-	int lookup_error; /* nonzero: command not found, do not spawn */
+	int lookup_error; /* nonzero: not found (the errno for the message) */
 	int path_idx;     /* the $PATH entry path came from; -1: argv[0] has a '/' */
 	const char *pathvar;
 	int exec_error; /* dash's remembered exec error (see ush_spawn_retry) */
@@ -150,8 +150,9 @@ struct ush_spawn {
 /*
  * Expand the single command of a USH_SPAWN line, look it up, build its
  * environment. Returns 0, or -1 when the arena is exhausted (delegate).
- * When lookup_error is set, call ush_spawn_error() with stage NONE instead
- * of spawning. fd 2 is never redirected in a USH_SPAWN line, so messages
+ * When lookup_error is set (not found), path is "": spawning it still runs
+ * the file actions (dash creates redirected files before its lookup) and
+ * fails at the exec stage; ush_spawn_error() then reports "not found". fd 2 is never redirected in a USH_SPAWN line, so messages
  * written to the caller's fd 2 land where dash would write them.
  */
 int ush_prepare_spawn(struct ush_arena *a, struct ush_line *line, char *const *envp,

@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "sh.h"
 
 static char buf[1 << 20];
@@ -214,6 +217,54 @@ START_TEST(spawn_prepare_and_errors)
 }
 END_TEST
 
+/* The USH_SPAWN path end to end through libuspawn, as uring-run would use it. */
+static int spawn_line(const char *text, char *msg, size_t n)
+{
+	struct ush_spawn sp;
+	struct uspawn_cmd cmd;
+	struct uspawn_event ev;
+	struct uspawn *u = uspawn_open(NULL);
+	char tmpl[] = "/tmp/ush-test-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+
+	ck_assert_ptr_nonnull(u);
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_int_eq(parse(text), USH_SPAWN);
+	ck_assert_int_eq(ush_prepare_spawn(&arena, &line, env, &sp), 0);
+	uspawn_cmd_init(&cmd);
+	cmd.path = sp.path;
+	cmd.argv = sp.argv;
+	cmd.envp = sp.envp;
+	cmd.cwd = dir;
+	cmd.actions = sp.actions;
+	cmd.n_actions = sp.nactions;
+	ck_assert_int_ge(uspawn_run(u, &cmd, &ev), 0);
+	int status =
+		ev.error ? ush_spawn_error(&sp, "sh", ev.error, ev.stage, ev.stage_index, msg, n)
+			 : WEXITSTATUS(ev.status);
+	char out[64];
+	snprintf(out, sizeof out, "%s/out", dir);
+	int created = access(out, F_OK) == 0;
+	unlink(out);
+	rmdir(dir);
+	uspawn_close(u);
+	return created ? status + 1000 : status;
+}
+
+START_TEST(spawn_through_libuspawn)
+{
+	char msg[256] = "";
+
+	ck_assert_int_eq(spawn_line("ls > out", msg, sizeof msg), 1000);
+	ck_assert_int_eq(spawn_line("no-such-command-xyz > out", msg, sizeof msg), 1127);
+	ck_assert_str_eq(msg, "sh: 1: no-such-command-xyz: not found\n");
+	ck_assert_int_eq(spawn_line("ls < nofile", msg, sizeof msg), 2);
+	ck_assert_str_eq(msg, "sh: 1: cannot open nofile: No such file\n");
+	ck_assert_int_eq(spawn_line("/etc/passwd", msg, sizeof msg), 126);
+	ck_assert_str_eq(msg, "sh: 1: /etc/passwd: Permission denied\n");
+}
+END_TEST
+
 START_TEST(arena_exhaustion_delegates)
 {
 	static char small[256];
@@ -238,6 +289,7 @@ int main(void)
 	tcase_add_test(tc, assignments_and_redirs);
 	tcase_add_test(tc, structure_and_lines);
 	tcase_add_test(tc, spawn_prepare_and_errors);
+	tcase_add_test(tc, spawn_through_libuspawn);
 	tcase_add_test(tc, arena_exhaustion_delegates);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -1,0 +1,103 @@
+#!/bin/sh
+# uring-sh vs dash: per-line cost, start-up page faults, and a 400-target
+# make -j2 build under make's default shell and under SHELL=uring-sh.
+# Rounds are interleaved (dash, uring-sh, dash, ...); min and median printed.
+# usage: bench.sh URING_SH [ROUNDS] [RUNS_PER_ROUND]
+set -e
+ush=$(readlink -f "$1")
+rounds=${2:-5}
+runs=${3:-200}
+dash=/bin/dash
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+
+# mean wall time (us) of one `SHELL -c LINE`: perf stat -r, its "time elapsed" line
+elapsed_us() {
+	perf stat -r "$runs" "$1" -c "$2" 2>&1 > /dev/null | awk '/seconds time elapsed/ { printf "%.1f", $1 * 1e6 }'
+}
+
+faults() {
+	perf stat -x, -e page-faults "$1" -c "$2" 2>&1 > /dev/null | tail -n 1 | cut -d, -f1
+}
+
+stats() { # values on stdin -> "min median"
+	sort -n | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s %s", v[1], m }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+cd "$tmp"
+echo "uring-sh: $ush"
+echo "rounds: $rounds x $runs runs per line; make build: $rounds rounds"
+echo
+printf '%-28s %12s %12s %12s %12s %8s\n' "line" "dash min" "dash med" "ush min" "ush med" "med x"
+for kind in builtin external execlast andand delegated; do
+	case $kind in
+	execlast) line='/bin/true' ;;
+	builtin) line='echo built-in > /dev/null' ;;
+	external) line='/bin/true' ;;
+	andand) line='/bin/true && /bin/true' ;;
+	delegated) line='for i in 1; do :; done' ;;
+	esac
+	: > d.txt
+	: > u.txt
+	r=0
+	while [ $r -lt "$rounds" ]; do
+		elapsed_us "$dash" "$line" >> d.txt && echo >> d.txt
+		if [ $kind = execlast ]; then
+			USPAWN_SH_EXEC_LAST=1 elapsed_us "$ush" "$line" >> u.txt && echo >> u.txt
+		else
+			elapsed_us "$ush" "$line" >> u.txt && echo >> u.txt
+		fi
+		r=$((r + 1))
+	done
+	set -- $(grep . d.txt | stats) $(grep . u.txt | stats)
+	printf '%-28s %12s %12s %12s %12s %8s\n' "$kind: $line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")"
+done
+echo "(times in microseconds per line, perf stat -r $runs: fork+exec of the shell included)"
+echo
+
+printf '%-28s %8s %8s %8s\n' "page faults" "dash" "ush" "x"
+for line in ':' '/bin/true' 'for i in 1; do :; done'; do
+	d=$(faults "$dash" "$line")
+	u=$(faults "$ush" "$line")
+	printf '%-28s %8s %8s %8s\n' "$line" "$d" "$u" "$(ratio "$u" "$d")"
+done
+echo "(whole process tree: the shell and what it runs)"
+echo
+
+# 400 targets with typical recipe lines
+mkdir build && cd build
+{
+	printf 'all:'
+	i=0
+	while [ $i -lt 400 ]; do printf ' t%d' $i; i=$((i + 1)); done
+	printf '\n\nt%%:\n'
+	printf '\tmkdir -p out/$* && echo $* > out/$*/obj\n'
+	printf '\tcp out/$*/obj out/$*/copy\n'
+	printf '\ttest -f out/$*/copy || exit 1\n'
+	printf '\tcd out/$* && cat obj copy > both\n'
+	printf '\t@echo built $@ > /dev/null\n'
+	printf '.PHONY: all\n'
+} > Makefile
+: > d.txt
+: > u.txt
+: > e.txt
+now_ms() { date +%s%N | cut -c1-13; }
+r=0
+while [ $r -lt "$rounds" ]; do
+	rm -rf out; t0=$(now_ms); make -s -j2 > /dev/null; t1=$(now_ms)
+	echo $((t1 - t0)) >> d.txt
+	rm -rf out; t0=$(now_ms); make -s -j2 SHELL="$ush" > /dev/null; t1=$(now_ms)
+	echo $((t1 - t0)) >> u.txt
+	rm -rf out; t0=$(now_ms); USPAWN_SH_EXEC_LAST=1 make -s -j2 SHELL="$ush" > /dev/null; t1=$(now_ms)
+	echo $((t1 - t0)) >> e.txt
+	r=$((r + 1))
+done
+set -- $(stats < d.txt) $(stats < u.txt) $(stats < e.txt)
+printf '%-28s %12s %12s %12s %12s %8s\n' "make -j2, 400 targets (ms)" "default min" "default med" "ush min" "ush med" "med x"
+printf '%-28s %12s %12s %12s %12s %8s\n' "SHELL=uring-sh" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")"
+printf '%-28s %12s %12s %12s %12s %8s\n' "  + USPAWN_SH_EXEC_LAST=1" "$1" "$2" "$5" "$6" "$(ratio "$6" "$2")"
