@@ -12,7 +12,6 @@
  *  - raw syscalls only (child.c).
  */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
@@ -126,13 +125,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 			unsigned n)
 {
-	sigset_t all, old;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	for (unsigned i = 0; i < n; i++)
-		spawn_one(u, jobs[i], &cmds[i], &old);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	plan_spawn_blocked(u, jobs, cmds, n, spawn_one);
 }
 
 static void vfork_fini(struct uspawn *u)

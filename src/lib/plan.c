@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Turn a uspawn_cmd into a child_plan: everything the child needs, resolved. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,4 +66,16 @@ unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2]
 
 	(void)plan;
 	return i >= caps ? i - caps : 0;
+}
+
+void plan_spawn_blocked(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
+			unsigned n, plan_spawn_fn fn)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < n; i++)
+		fn(u, jobs[i], &cmds[i], &old);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
