@@ -103,6 +103,13 @@ struct uspawn_fa {
 #define USPAWN_SIGMASK        (1u << 6) /* the child starts with cmd.sigmask blocked */
 #define USPAWN_SIGDEFAULT     (1u << 7) /* signals in cmd.sigdefault start at SIG_DFL */
 #define USPAWN_NO_SH_FALLBACK (1u << 8) /* ENOEXEC is an error, not a /bin/sh script */
+/*
+ * The caller reaps the child itself (waitpid), as a posix_spawn(3) caller
+ * does: the ring never waits for it, and the EXIT event comes as soon as
+ * the process exists, with status 0, or with error/stage set when it could
+ * not exec (the child is then still there, exiting 127: reap it).
+ */
+#define USPAWN_NO_REAP (1u << 9)
 
 struct uspawn_cmd {
 	const char *path;  /* file to run; NULL: argv[0] */

@@ -63,6 +63,7 @@ struct job {
 	unsigned rearm;   /* capture streams whose read must be re-armed (bit 1 and 2) */
 	void *engine_data;
 	pid_t *pid_out; /* uspawn_cmd.pid_out */
+	int no_reap;    /* USPAWN_NO_REAP: the caller waits for the child */
 };
 
 struct read_req {

@@ -19,6 +19,7 @@ struct job *job_new(const struct uspawn_cmd *cmd)
 	memset(job, 0, sizeof *job);
 	job->user_data = cmd->user_data;
 	job->pid_out = cmd->pid_out;
+	job->no_reap = !!(cmd->flags & USPAWN_NO_REAP);
 	job->pidfd = -1;
 	job->cap[0].fd = job->cap[1].fd = -1;
 	job->start_ns = now_ns();
@@ -78,14 +79,17 @@ void job_started(struct uspawn *u, struct job *job, pid_t pid)
 	job->pid = pid;
 	if (job->pid_out)
 		*job->pid_out = pid;
-	job->wait |= JOB_WAIT_REAP;
-	reap_arm(u, job);
+	if (!job->no_reap) {
+		job->wait |= JOB_WAIT_REAP;
+		reap_arm(u, job);
+	}
 	for (int i = 0; i < 2; i++) {
 		if (job->cap[i].fd < 0)
 			continue;
 		job->wait |= i ? JOB_WAIT_ERR : JOB_WAIT_OUT;
 		output_arm(u, job, i + 1);
 	}
+	job_finish_if_done(u, job);
 }
 
 /* The child ran but could not exec: it exits 127 and is still reaped. */
