@@ -30,7 +30,6 @@
 
 extern char **environ;
 
-#define GIB      (1ul << 30)
 #define STAMP_FD 3
 
 struct bench {
@@ -210,16 +209,18 @@ static void open_handles(struct bench *b, struct method **m, unsigned n)
 	}
 }
 
+static size_t big_bytes = 1ul << 30; /* --size: the "1 GiB" of the talk */
 static const char *state_names[] = {"base", "1GiB", "1GiB-touched"};
 
 static void enter_state(int state, char **mem)
 {
 	if (state == 1) {
-		*mem = mmap(NULL, GIB, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		*mem = mmap(NULL, big_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			    -1, 0);
 		if (*mem == MAP_FAILED)
-			die("mmap 1 GiB");
+			die("mmap --size");
 	} else if (state == 2) {
-		memset(*mem, 1, GIB);
+		memset(*mem, 1, big_bytes);
 	}
 }
 
@@ -239,7 +240,7 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 		for (unsigned i = 0; i < nm; i++)
 			res[i][state] = summarize(v + i * runs, runs);
 	}
-	munmap(mem, GIB);
+	munmap(mem, big_bytes);
 	free(v);
 	if (tsv) {
 		printf("method\tstate\tmin_us\tmedian_us\n");
@@ -361,7 +362,7 @@ static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 		"usage: spawnbench [--runs N] [--methods LIST] [--format table|tsv]\n"
-		"                  [--throughput N [--parallel P] [--rounds R]]\n"
+		"                  [--size MIB] [--throughput N [--parallel P] [--rounds R]]\n"
 		"  --runs N        latency samples per method and state (default 2000)\n"
 		"  --methods LIST  comma list of: fork vfork posix_spawn uspawn-vfork\n"
 		"                  uspawn-posix uspawn-fork uspawn-uring (default %s;\n"
@@ -369,6 +370,7 @@ static void usage(int code)
 		"  --throughput N  measure jobs/s for N children instead of latency\n"
 		"  --parallel P    children in flight in throughput mode (default 8)\n"
 		"  --rounds R      throughput rounds per method (default 5)\n"
+		"  --size MIB      the big parent's extra memory (default 1024)\n"
 		"Exit status: 0 ok, 1 a spawn failed, 2 bad usage.\n",
 		default_methods);
 	exit(code);
@@ -399,10 +401,15 @@ static char *sibling(const char *self, const char *name)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"runs", required_argument, 0, 'r'},     {"methods", required_argument, 0, 'm'},
-		{"format", required_argument, 0, 'f'},   {"throughput", required_argument, 0, 't'},
-		{"parallel", required_argument, 0, 'p'}, {"rounds", required_argument, 0, 'R'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+		{"runs", required_argument, 0, 'r'},
+		{"methods", required_argument, 0, 'm'},
+		{"format", required_argument, 0, 'f'},
+		{"throughput", required_argument, 0, 't'},
+		{"parallel", required_argument, 0, 'p'},
+		{"rounds", required_argument, 0, 'R'},
+		{"size", required_argument, 0, 's'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	unsigned runs = 2000, total = 0, par = 8, rounds = 5;
 	const char *list = default_methods;
@@ -430,6 +437,9 @@ int main(int argc, char **argv)
 		case 'R':
 			rounds = (unsigned)atoi(optarg);
 			break;
+		case 's':
+			big_bytes = (size_t)atol(optarg) << 20;
+			break;
 		case 'h':
 			usage(0);
 			break;
@@ -437,7 +447,7 @@ int main(int argc, char **argv)
 			usage(2);
 		}
 	}
-	if (!runs || !par || !rounds || optind != argc)
+	if (!runs || !par || !rounds || !big_bytes || optind != argc)
 		usage(2);
 
 	struct method *m[N_ALL];

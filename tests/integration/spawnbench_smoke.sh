@@ -3,7 +3,7 @@
 # one well-formed TSV row each (a smoke test: no timing is judged here).
 set -eu
 bench=$1
-out=$("$bench" --runs 3 --methods fork,vfork,posix_spawn,uspawn-vfork,uspawn-posix,uspawn-fork --format tsv)
+out=$("$bench" --runs 3 --size 32 --methods fork,vfork,posix_spawn,uspawn-vfork,uspawn-posix,uspawn-fork --format tsv)
 rows=$(printf '%s\n' "$out" | awk -F'\t' 'NR > 1 && NF == 4 && $3 > 0 && $4 >= $3' | wc -l)
 [ "$rows" -eq 18 ] || { echo "FAIL: want 18 rows, got:"; echo "$out"; exit 1; }
 tp=$("$bench" --throughput 20 --parallel 4 --rounds 1 --methods posix_spawn,uspawn-vfork --format tsv)
