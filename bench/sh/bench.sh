@@ -12,9 +12,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 
-# mean wall time (us) of one `SHELL -c LINE`: perf stat -r, its "time elapsed" line
+here=$(dirname "$(readlink -f "$0")")
+# mean wall time (us) of one `SHELL -c LINE` (posix_spawn + wait, $runs times)
 elapsed_us() {
-	perf stat -r "$runs" "$1" -c "$2" 2>&1 > /dev/null | awk '/seconds time elapsed/ { printf "%.1f", $1 * 1e6 }'
+	python3 "$here/loop.py" "$runs" "$@"
 }
 
 faults() {
@@ -46,18 +47,18 @@ for kind in builtin external execlast andand delegated; do
 	: > u.txt
 	r=0
 	while [ $r -lt "$rounds" ]; do
-		elapsed_us "$dash" "$line" >> d.txt && echo >> d.txt
+		elapsed_us "$dash" "$line" >> d.txt
 		if [ $kind = execlast ]; then
-			USPAWN_SH_EXEC_LAST=1 elapsed_us "$ush" "$line" >> u.txt && echo >> u.txt
+			elapsed_us "$ush" "$line" USPAWN_SH_EXEC_LAST=1 >> u.txt
 		else
-			elapsed_us "$ush" "$line" >> u.txt && echo >> u.txt
+			elapsed_us "$ush" "$line" >> u.txt
 		fi
 		r=$((r + 1))
 	done
 	set -- $(grep . d.txt | stats) $(grep . u.txt | stats)
 	printf '%-28s %12s %12s %12s %12s %8s\n' "$kind: $line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")"
 done
-echo "(times in microseconds per line, perf stat -r $runs: fork+exec of the shell included)"
+echo "(microseconds per line: posix_spawn of the shell + wait, mean of $runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 
 printf '%-28s %8s %8s %8s\n' "page faults" "dash" "ush" "x"
@@ -100,4 +101,5 @@ done
 set -- $(stats < d.txt) $(stats < u.txt) $(stats < e.txt)
 printf '%-28s %12s %12s %12s %12s %8s\n' "make -j2, 400 targets (ms)" "default min" "default med" "ush min" "ush med" "med x"
 printf '%-28s %12s %12s %12s %12s %8s\n' "SHELL=uring-sh" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")"
+echo "(load: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-28s %12s %12s %12s %12s %8s\n' "  + USPAWN_SH_EXEC_LAST=1" "$1" "$2" "$5" "$6" "$(ratio "$6" "$2")"

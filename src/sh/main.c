@@ -72,7 +72,11 @@ int main(int argc, char **argv, char **envp)
 	if (i < 0)
 		delegate(argv, envp, "option");
 	const char *text = argv[i];
-	enum ush_class c = ush_parse(&a, text, strlen(text), &line);
+	size_t len = strlen(text);
+	/* the arena must never run out mid-run: that would be a difference */
+	if (len > sizeof arena_buf / 16)
+		delegate(argv, envp, "line too long");
+	enum ush_class c = ush_parse(&a, text, len, &line);
 	if (c == USH_SPAWN || c == USH_NATIVE)
 		c = ush_check(&line, envp);
 	if (c == USH_DELEGATE || c == USH_SYNTAX)
