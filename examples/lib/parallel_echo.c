@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 		int got = uspawn_wait(u, ev, 16, -1);
 		for (int i = 0; i < got; i++) {
 			if (ev[i].type == USPAWN_EV_OUTPUT)
-				printf("job %d: %.*s", (int)ev[i].user_data, (int)ev[i].len, ev[i].data);
+				printf("job %d: %.*s", (int)ev[i].user_data, (int)ev[i].len,
+				       ev[i].data);
 			else if (ev[i].type == USPAWN_EV_EXIT && ev[i].status != 0)
 				failed++;
 		}
