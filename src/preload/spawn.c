@@ -26,6 +26,12 @@
 	(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |                  \
 	 POSIX_SPAWN_USEVFORK | POSIX_SPAWN_SETSID)
 
+/* RESETIDS (make sets it) changes nothing when the ids are not set-id. */
+static short resetids_noop(void)
+{
+	return getuid() == geteuid() && getgid() == getegid() ? POSIX_SPAWN_RESETIDS : 0;
+}
+
 static int disabled = -1;
 
 static int preload_off(void)
@@ -63,6 +69,7 @@ struct req {
 	const struct uspawn_fa *extra; /* the line's redirections, after the caller's actions */
 	unsigned n_extra;
 	unsigned flags;
+	int clear_mask; /* dash's children start with no signal blocked */
 };
 
 static unsigned attr_flags(const struct rec_attr *at, struct uspawn_cmd *cmd)
@@ -117,6 +124,10 @@ static int via_lib(const struct req *r, pid_t *pid)
 	cmd.actions = fa;
 	cmd.n_actions = n;
 	cmd.flags = USPAWN_NO_REAP | USPAWN_NO_SH_FALLBACK | r->flags | attr_flags(r->at, &cmd);
+	if (r->clear_mask) {
+		cmd.flags |= USPAWN_SIGMASK;
+		sigemptyset(&cmd.sigmask);
+	}
 	if (uspawn_submit(u, &cmd, 1) != 1)
 		return -1;
 	do
@@ -142,14 +153,19 @@ static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_
 	struct line_plan lp;
 	int ret = -1;
 
-	if (preload_off() || !path || !argv || !argv[0] || !envp || rec_attr_get(attr, &at) ||
-	    (at.flags & ~FLAGS_OK) ||
+	if (preload_off() || !path || !argv || !argv[0] || !envp)
+		return -1;
+	if (rec_attr_get(attr, &at) || (at.flags & ~(FLAGS_OK | resetids_noop())) ||
 	    (at.flags & (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETPGROUP)) ==
-		    (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETPGROUP))
+		    (POSIX_SPAWN_SETSID | POSIX_SPAWN_SETPGROUP)) {
+		trace("unsupported-attr", path);
 		return -1;
-	if (rec_actions_get(fa, &ra))
+	}
+	if (rec_actions_get(fa, &ra)) {
+		trace("unrecorded-actions", path);
 		return -1;
-	struct req r = {path, argv, envp, &ra, &at, NULL, 0, search ? USPAWN_PATH_SEARCH : 0};
+	}
+	struct req r = {path, argv, envp, &ra, &at, NULL, 0, search ? USPAWN_PATH_SEARCH : 0, 0};
 	const char *line = line_of(path, argv, search), *how = "lib";
 	if (line && !ra.cwd) {
 		line_classify(line, envp, &lp);
@@ -160,6 +176,7 @@ static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_
 			r.extra = lp.fa;
 			r.n_extra = lp.n_fa;
 			r.flags = 0;
+			r.clear_mask = 1;
 			how = "direct";
 		} else if (lp.how == LINE_URING_SH) {
 			r.path = lp.path; /* argv[0] stays "/bin/sh": messages read as dash's */

@@ -1,0 +1,5 @@
+#include "gen.h"
+const char *greeting(void)
+{
+	return GREETING;
+}

@@ -1,0 +1,1 @@
+int X_one;
