@@ -102,6 +102,16 @@ else
 	done
 fi
 if [ $same = 0 ]; then
+	# Files whose content comes out the same keep their mtime, so make does
+	# not rebuild everything that includes a header the series touches.
+	files=$(cat "${applied[@]}" "${patches[@]}" /dev/null | sed -n 's|^+++ b/||p' | sort -u)
+	declare -A before_sum before_time
+	for f in $files; do
+		if [ -f "$src/$f" ]; then
+			before_sum[$f]=$(sha1sum <"$src/$f")
+			before_time[$f]=$(stat -c %Y "$src/$f")
+		fi
+	done
 	for ((i = ${#applied[@]} - 1; i >= 0; i--)); do
 		log "reverting $(basename "${applied[$i]}")"
 		patch -d "$src" -p1 -R -s -f <"${applied[$i]}"
@@ -111,6 +121,12 @@ if [ $same = 0 ]; then
 		log "applying $(basename "$p")"
 		patch -d "$src" -p1 -s -f --no-backup-if-mismatch <"$p"
 		cp "$p" "$tree/applied/"
+	done
+	for f in $files; do
+		if [ -n "${before_sum[$f]:-}" ] && [ -f "$src/$f" ] &&
+			[ "$(sha1sum <"$src/$f")" = "${before_sum[$f]}" ]; then
+			touch -d "@${before_time[$f]}" "$src/$f"
+		fi
 	done
 fi
 

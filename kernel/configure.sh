@@ -8,9 +8,12 @@
 # Skips the work when BUILD/.config was made from the same fragments.
 set -euo pipefail
 
-src=$1
-build=$2
+src=$(realpath "$1")
+build=$(realpath -m "$2")
 shift 2
+frags=()
+for f in "$@"; do frags+=("$(realpath "$f")"); done
+set -- "${frags[@]}"
 
 stamp=$(cat "$@" | sha256sum | cut -c1-16)
 if [ -f "$build/.config" ] && [ "$(cat "$build/.uspawn-config" 2>/dev/null)" = "$stamp" ]; then

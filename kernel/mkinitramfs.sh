@@ -18,7 +18,7 @@ cp "$init" "$stage/init"
 for b in "$@"; do
 	cp "$b" "$stage/bin/"
 	if [ "$(basename "$b")" = busybox ]; then
-		ln -s busybox "$stage/bin/sh"
+		for n in sh rm cat ls mkdir; do ln -s busybox "$stage/bin/$n"; done
 	fi
 	if [ "$(basename "$b")" = khelper ]; then
 		for n in true false echo touch sigblk sigpause; do

@@ -34,8 +34,8 @@
 #define USPAWN_FEAT_SPAWN (1u << 31)
 
 /* CLONE sqe->rw_flags: answer USPAWN_SPAWN_MAGIC and create nothing. */
-#define USPAWN_CLONE_PROBE  (1u << 0)
-#define USPAWN_SPAWN_MAGIC  0x5350574E /* "SPWN" */
+#define USPAWN_CLONE_PROBE (1u << 0)
+#define USPAWN_SPAWN_MAGIC 0x5350574E /* "SPWN" */
 
 static inline void uspawn_prep_waitid(struct io_uring_sqe *sqe, idtype_t idtype, id_t id,
 				      siginfo_t *infop, int options, unsigned flags)
@@ -46,8 +46,7 @@ static inline void uspawn_prep_waitid(struct io_uring_sqe *sqe, idtype_t idtype,
 	sqe->addr2 = (unsigned long)infop;
 }
 
-static inline void uspawn_prep_fixed_fd_install(struct io_uring_sqe *sqe, int slot,
-						unsigned flags)
+static inline void uspawn_prep_fixed_fd_install(struct io_uring_sqe *sqe, int slot, unsigned flags)
 {
 	io_uring_prep_rw(USPAWN_OP_FIXED_FD_INSTALL, sqe, slot, NULL, 0, 0);
 	sqe->flags = IOSQE_FIXED_FILE;

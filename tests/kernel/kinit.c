@@ -2,7 +2,8 @@
 /*
  * /init of the test VM: mount the usual file systems, run the test programs
  * named by USPAWN_TESTS (a ';'-separated list of command lines, words split
- * on ','; default "/bin/kspawn"), print one verdict line the host parses,
+ * on ','; leading NAME=value words set the program's environment; default
+ * "/bin/kspawn"), print one verdict line the host parses,
  * then power off:
  *   USPAWN-VERDICT: PASS | FAIL
  * With USPAWN_KMEMLEAK=1 it scans kmemleak at the end and fails on reports.
@@ -45,13 +46,19 @@ static int run(char *line)
 	for (char *w = strtok(line, ","); w && argc < 63; w = strtok(NULL, ","))
 		argv[argc++] = w;
 	argv[argc] = NULL;
-	if (!argc)
+	/* leading NAME=value words go to the program's environment */
+	int first = 0;
+	while (first < argc && strchr(argv[first], '='))
+		first++;
+	if (first == argc)
 		return 0;
-	printf("# run %s\n", argv[0]);
+	printf("# run %s\n", argv[first]);
 	pid_t pid = fork();
 	if (pid == 0) {
-		execv(argv[0], argv);
-		fprintf(stderr, "kinit: exec %s: %s\n", argv[0], strerror(errno));
+		for (int i = 0; i < first; i++)
+			putenv(argv[i]);
+		execv(argv[first], argv + first);
+		fprintf(stderr, "kinit: exec %s: %s\n", argv[first], strerror(errno));
 		_exit(127);
 	}
 	/* PID 1 reaps orphans too: wait for this pid only, reap the rest */
