@@ -1,0 +1,81 @@
+#!/bin/sh
+# bench/kbuild/run.sh URING_SH PRELOAD [ROUNDS]: build Debian's
+# linux-source-6.12 (tinyconfig, vmlinux) with `make -j2` three ways -
+# stock (/bin/sh), SHELL=uring-sh, and LD_PRELOAD=libuspawn-preload.so -
+# interleaved, from clean each time, in the same output directory (so
+# paths match). Prints wall times, ratios to stock, and the hash of
+# vmlinux and of all object files for each run: they must be equal.
+#
+# The source is extracted once into $USPAWN_CACHE/kbuild (outside the repo).
+# A build takes both cores for minutes: run it when nobody else measures.
+set -eu
+URING_SH=$1
+PRELOAD=$2
+ROUNDS=${3:-1}
+CACHE=${USPAWN_CACHE:-/var/cache/uspawn}/kbuild
+SRC=$CACHE/linux-source-6.12
+OUT=$CACHE/out
+LOG=$CACHE/log
+TAR=/usr/src/linux-source-6.12.tar.xz
+
+[ -x "$URING_SH" ] || { echo "run.sh: $URING_SH: not executable" >&2; exit 2; }
+[ -r "$PRELOAD" ] || { echo "run.sh: $PRELOAD: not readable" >&2; exit 2; }
+mkdir -p "$CACHE" "$LOG"
+if [ ! -f "$SRC/Makefile" ]; then
+	[ -r "$TAR" ] || { echo "run.sh: $TAR missing (apt-get install linux-source-6.12)" >&2; exit 2; }
+	tar -C "$CACHE" -xf "$TAR"
+fi
+
+# reproducible: the same vmlinux from every run
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=uspawn KBUILD_BUILD_HOST=bench KBUILD_BUILD_VERSION=1
+unset MAKEFLAGS MAKELEVEL
+
+# one clean build of config $1; prints "seconds vmlinux-hash objects-hash"
+build() {
+	cfg=$1
+	rm -rf "$OUT"
+	make -s -C "$SRC" O="$OUT" tinyconfig > "$LOG/$cfg.config" 2>&1
+	case $cfg in
+	stock) set -- make ;;
+	uring-sh) set -- make SHELL="$URING_SH" ;;
+	preload) set -- env LD_PRELOAD="$PRELOAD" make ;;
+	esac
+	s=$(date +%s.%N)
+	"$@" -C "$SRC" O="$OUT" -j2 vmlinux > "$LOG/$cfg.build" 2>&1 || {
+		tail -20 "$LOG/$cfg.build" >&2
+		echo "run.sh: $cfg: build failed (log: $LOG/$cfg.build)" >&2
+		exit 1
+	}
+	e=$(date +%s.%N)
+	v=$(sha256sum < "$OUT/vmlinux" | cut -c1-16)
+	o=$(cd "$OUT" && find . -name '*.o' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+	n=$(cd "$OUT" && find . -name '*.o' | wc -l)
+	echo "$s $e $v $o $n" | awk '{printf "%.1f %s %s %s\n", $2 - $1, $3, $4, $5}'
+}
+
+echo "# linux-source-6.12 tinyconfig vmlinux, make -j2, $ROUNDS round(s), $(nproc) cores," \
+	"load before: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
+: > "$LOG/results"
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	for cfg in stock uring-sh preload; do
+		echo "$cfg $(build $cfg)" | tee -a "$LOG/results" >&2
+	done
+	r=$((r + 1))
+done
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-9s %-10s %-7s %-17s %-17s %s\n' config "wall s" ratio vmlinux objects "(.o files)"
+awk '$1 == "stock" {s[++ns] = $2} {c[NR] = $1; t[NR] = $2; v[NR] = $3; o[NR] = $4; n[NR] = $5}
+END {
+	for (i = 1; i <= NR; i++) {
+		base = s[int((i - 1) / 3) + 1]
+		printf "%-9s %-10s %-7s %-17s %-17s %s\n", c[i], t[i], sprintf("%.3fx", t[i] / base), v[i], o[i], n[i]
+	}
+}' "$LOG/results"
+if [ "$(cut -d' ' -f3,4 "$LOG/results" | sort -u | wc -l)" -eq 1 ]; then
+	echo "identical: every run produced the same vmlinux and the same object files"
+else
+	echo "DIFFERENT outputs between runs" >&2
+	exit 1
+fi
