@@ -11,15 +11,16 @@
 static const char *const native_names[] = {
 	[USH_B_COLON] = ":",   [USH_B_TRUE] = "true", [USH_B_FALSE] = "false",
 	[USH_B_CD] = "cd",     [USH_B_EXIT] = "exit", [USH_B_EXPORT] = "export",
-	[USH_B_ECHO] = "echo", [USH_B_SET] = "set",
+	[USH_B_ECHO] = "echo", [USH_B_SET] = "set",   [USH_B_TEST] = "test",
+	[USH_B_BRACKET] = "[",
 };
 
 /* dash 0.5.12's builtins (its `help` list), besides the native ones. */
 static const char *const dash_names[] = {
-	".",      "[",    "alias",  "bg",       "break",   "chdir", "command", "continue",
-	"eval",   "exec", "fg",     "getopts",  "hash",    "jobs",  "kill",    "local",
-	"printf", "pwd",  "read",   "readonly", "return",  "shift", "test",    "times",
-	"trap",   "type", "ulimit", "umask",    "unalias", "unset", "wait",
+	".",      "alias", "bg",       "break",  "chdir", "command", "continue", "eval",
+	"exec",   "fg",    "getopts",  "hash",   "jobs",  "kill",    "local",    "printf",
+	"pwd",    "read",  "readonly", "return", "shift", "times",   "trap",     "type",
+	"ulimit", "umask", "unalias",  "unset",  "wait",
 };
 
 /* Variables whose assignment changes the shell's own behaviour. */
@@ -81,6 +82,55 @@ static int literal_is_prefix(const struct ush_word *w, const char *s)
 	return p && p->n >= n && !memcmp(p->s, s, n);
 }
 
+/* An operand dash's test parser cannot mistake for an operator. */
+static int test_operand(const struct ush_word *w)
+{
+	static const char *const ops[] = {"!", "(", ")", "=", "!=", "]"};
+
+	if (has_param(w, 0))
+		return 0;
+	if (w->nparts && w->parts[0].n && w->parts[0].s[0] == '-')
+		return 0;
+	for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (literal_is(w, ops[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * test / [ natively only in shapes with one reading: [!] -f|-d|-e|-s|-L|-h|-n|-z X
+ * and [!] X = Y, [!] X != Y, every word literal (no expansions).
+ */
+static const char *check_test(const struct ush_cmd *c)
+{
+	static const char *const unary[] = {"-f", "-d", "-e", "-s", "-L", "-h", "-n", "-z"};
+	const struct ush_word *w = c->args + 1;
+	unsigned n = c->nargs - 1;
+
+	if (c->builtin == USH_B_BRACKET) {
+		if (!n || !literal_is(&w[n - 1], "]"))
+			return "test form";
+		n--;
+	}
+	if (n == 3 || n == 4) {
+		if (literal_is(&w[0], "!") && n == 4)
+			w++, n--;
+		else if (n == 4)
+			return "test form";
+	}
+	if (n == 3 && (literal_is(&w[1], "=") || literal_is(&w[1], "!=")) && test_operand(&w[0]) &&
+	    test_operand(&w[2]))
+		return NULL;
+	if (n == 3 && literal_is(&w[0], "!"))
+		w++, n--;
+	if (n != 2 || !test_operand(&w[1]))
+		return "test form";
+	for (size_t i = 0; i < sizeof unary / sizeof unary[0]; i++)
+		if (literal_is(&w[0], unary[i]))
+			return NULL;
+	return "test form";
+}
+
 static const char *check_export(const struct ush_cmd *c)
 {
 	if (c->nargs < 2)
@@ -122,6 +172,9 @@ static const char *check_builtin(struct ush_line *line, const struct ush_cmd *c,
 		break;
 	case USH_B_EXPORT:
 		return check_export(c);
+	case USH_B_TEST:
+	case USH_B_BRACKET:
+		return check_test(c);
 	case USH_B_SET:
 		if (c->nargs != 2 ||
 		    (!literal_is(&c->args[1], "-e") && !literal_is(&c->args[1], "+e")))

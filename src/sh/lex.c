@@ -269,9 +269,14 @@ static int word_char(struct lexer *lx, struct wbuf *w, int c, size_t *assign, in
 		return lex_param(lx, w, 0);
 	case '`':
 		return stop(lx, "backquote");
+	case '[':
+		/* a lone "[" (test's name) matches only itself: no glob to run */
+		if (w->nparts || w->litq >= 0 ||
+		    !strchr(" \t\n;&|<>()", peek(lx, 1) < 0 ? ' ' : peek(lx, 1)))
+			return stop(lx, "glob");
+		break;
 	case '*':
 	case '?':
-	case '[':
 		return stop(lx, "glob");
 	case '~':
 		return stop(lx, "tilde");

@@ -59,10 +59,14 @@ static int certainly_delegated(const char *s)
 {
 	for (const char *p = s; *p; p++) {
 		switch (*p) {
+		case '[':
+			if (!word_start(s, p) ||
+			    (p[1] && p[1] != ' ' && p[1] != '\t' && p[1] != '\n'))
+				return 1;
+			break;
 		case '`':
 		case '(':
 		case '*':
-		case '[':
 		case '~':
 			return 1;
 		case '?':

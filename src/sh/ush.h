@@ -85,7 +85,9 @@ enum ush_builtin {
 	USH_B_EXIT,
 	USH_B_EXPORT,
 	USH_B_ECHO,
-	USH_B_SET
+	USH_B_SET,
+	USH_B_TEST,
+	USH_B_BRACKET,
 };
 
 struct ush_cmd {

@@ -100,7 +100,7 @@ WORDS = ["echo", "true", "false", ":", "cat", "hello", "tool", "nosuch", "./scri
          "${N+set}", "\\$X", "a\\ b", "-n", "$?", "fail3", "'*'", '"a\\tb"', "\\\\c", "ls",
          "FOO=1", "cd", "exit", "export", "dir/c.txt", "''", "x=y", "!", "{", "#c", "*", "$(echo)",
          "~", "`x`", "${#X}", "$1", "if", "then", "segv", "cd dir", "$CMD", "${NOSUCH-d}",
-         "exit 3", "set -e", "A=1", "showenv"]
+         "exit 3", "set -e", "A=1", "showenv", "[ -f a.txt ]", "test -d", "=", "]"]
 OPS = [";", "&&", "||", "|", ";", "&&", "\n"]
 REDIRS = ["> out", ">> out", "2> err", "2>&1", ">&2", "< a.txt", "< nofile", "> /nonexistent/x",
           "> dir", "1>&-", "2>/dev/null", "> ro/x", "<&-"]

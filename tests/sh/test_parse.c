@@ -73,6 +73,8 @@ START_TEST(native_forms)
 	ck_assert_int_eq(parse("! a"), USH_NATIVE);
 	ck_assert_int_eq(parse("echo hi"), USH_NATIVE);
 	ck_assert_int_eq(parse("cd dir"), USH_NATIVE);
+	ck_assert_int_eq(parse("test -f x || exit 1"), USH_NATIVE);
+	ck_assert_int_eq(parse("[ ! -d x ]"), USH_NATIVE);
 	ck_assert_int_eq(parse("a 2> err"), USH_NATIVE); /* fd 2: messages must follow it */
 	ck_assert_int_eq(parse(""), USH_NATIVE);
 	ck_assert_int_eq(parse("# only a comment"), USH_NATIVE);
@@ -95,7 +97,10 @@ START_TEST(delegations)
 		{"echo $@", "special parameter"},
 		{"echo ${#X}", "parameter expansion"},
 		{"a &", "background"},
-		{"test -f x", "builtin"},
+		{"printf x", "builtin"},
+		{"test -x f", "test form"},
+		{"[ -f x", "test form"},
+		{"echo [x", "glob"},
 		{"set -x", "set"},
 		{"IFS=: ; a", "special variable"},
 		{"echo $G", "glob in an expansion"},
