@@ -701,6 +701,18 @@ static void t15(struct io_uring *ring)
 		io_uring_cqe_seen(ring, cqe);
 	}
 	usleep(200000);
+	/* the blocked chain holds no ring lock: the parent's NOP goes through */
+	struct io_uring_sqe *nop = io_uring_get_sqe(ring);
+	io_uring_prep_nop(nop);
+	nop->user_data = 9;
+	io_uring_submit(ring);
+	int nop_res = NOT_SEEN;
+	if (wait_cqe(ring, &cqe, 10) == 0) {
+		if (cqe->user_data == 9)
+			nop_res = cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+	}
+	ktest_ok(nop_res == 0, "15 the parent's NOP completes while the chain blocks");
 	if (pid > 0)
 		kill(pid, SIGKILL);
 	int got = 0, r1 = NOT_SEEN, r2 = NOT_SEEN;
