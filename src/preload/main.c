@@ -76,7 +76,9 @@ static int prepend_preload(const char *so)
 		return 0;
 	if (asprintf(&v, old && *old ? "%s:%s" : "%s", so, old) < 0)
 		return -1;
-	return setenv("LD_PRELOAD", v, 1);
+	int r = setenv("LD_PRELOAD", v, 1);
+	free(v);
+	return r;
 }
 
 /* Under a make jobserver: check it is usable; ninja's -j follows make's. */
