@@ -62,9 +62,11 @@ void line_classify(const char *line, char *const envp[], struct line_plan *plan)
 
 	memset(plan, 0, sizeof *plan);
 	plan->how = LINE_SH;
+	plan->reason = "/bin/sh is not dash";
 	pthread_once(&once, setup);
 	if (!sh_is_dash)
 		return;
+	plan->reason = "no memory";
 	if (!arena && !(arena = malloc(ARENA_SIZE)))
 		return;
 	if (!envp)
@@ -73,13 +75,17 @@ void line_classify(const char *line, char *const envp[], struct line_plan *plan)
 	enum ush_class c = ush_parse(&a, line, strlen(line), &l);
 	if (c == USH_SPAWN || c == USH_NATIVE)
 		c = ush_check(&l, envp);
+	plan->reason = l.reason;
 	if (c == USH_NATIVE && uring_sh[0]) {
 		plan->how = LINE_URING_SH;
 		plan->path = uring_sh;
 		return;
 	}
+	if (c == USH_NATIVE)
+		plan->reason = "no uring-sh";
 	if (c != USH_SPAWN)
 		return;
+	plan->reason = "not found, or out of arena";
 	struct ush_spawn *sp = ush_alloc(&a, sizeof *sp);
 	/* not found: sh says so in its own words */
 	if (!sp || ush_prepare_spawn(&a, &l, envp, sp) < 0 || sp->lookup_error)

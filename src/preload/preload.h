@@ -78,6 +78,7 @@ struct line_plan {
 	char **envp;                /* DIRECT */
 	const struct uspawn_fa *fa; /* DIRECT: the line's redirections */
 	unsigned n_fa;
+	const char *reason; /* SH: why (for the trace) */
 };
 /* The line of argv when it is exactly {sh, -c, LINE}, else NULL. */
 const char *line_of(const char *path, char *const argv[], int search);

@@ -182,6 +182,8 @@ static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_
 			r.path = lp.path; /* argv[0] stays "/bin/sh": messages read as dash's */
 			r.flags = 0;
 			how = "uring-sh";
+		} else {
+			trace("sh", lp.reason ? lp.reason : "?");
 		}
 	}
 	ret = via_lib(&r, pid);
