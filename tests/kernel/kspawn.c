@@ -565,6 +565,21 @@ static void t11(struct io_uring *ring)
 	run(&c);
 	ktest_ok(res_is(&c, want_short, 4), "11 short read breaks the soft link");
 	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "11 short read: child SIGKILLed");
+
+	/* a READ that fails (-EISDIR) hard-linked: the chain goes on */
+	int dir = open("/", O_RDONLY | O_DIRECTORY);
+	int want_hard[] = {1, -EISDIR, 0};
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	sqe = sqe_at(&c);
+	io_uring_prep_read(sqe, dir, rbuf, 3, 0);
+	sqe->user_data = 1;
+	sqe->flags |= IOSQE_IO_HARDLINK;
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want_hard, 3), "11 failed hard-linked READ: the chain goes on");
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "11 failed READ: exit 0");
+	close(dir);
 	close(p[0]);
 	close(p[1]);
 }
