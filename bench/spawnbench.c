@@ -398,6 +398,14 @@ static char *sibling(const char *self, const char *name)
 	return p;
 }
 
+static int finish(struct bench *b)
+{
+	for (int e = 0; e < USPAWN_ENGINE_COUNT; e++)
+		uspawn_close(b->u[e]);
+	free((char *)b->child);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -460,7 +468,7 @@ int main(int argc, char **argv)
 	if (total) {
 		open_handles(&b, m, nm);
 		throughput(&b, m, nm, total, par, rounds, tsv);
-		return 0;
+		return finish(&b);
 	}
 	/*
 	 * The stamp pipe's write end is fd 3 in every child, by inheritance;
@@ -478,5 +486,5 @@ int main(int argc, char **argv)
 	close(w);
 	open_handles(&b, m, nm);
 	latency(&b, m, nm, runs, tsv);
-	return 0;
+	return finish(&b);
 }

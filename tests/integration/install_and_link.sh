@@ -3,6 +3,8 @@
 # what was installed (static and shared) spawns, captures and reaps.
 set -eu
 build=$1 src=$2
+# a sanitizer build installs an instrumented library: link its runtime too
+export CC="cc ${3:-}"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
@@ -10,9 +12,9 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig:$tmp/prefix/lib/x86_64-linux-g
 pkg-config --exists uspawn || { echo "FAIL: pkg-config does not find uspawn"; exit 1; }
 libdir=$(pkg-config --variable=libdir uspawn)
 # shellcheck disable=SC2046
-cc -o "$tmp/static" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags uspawn) "$libdir/libuspawn.a" -luring
+$CC -o "$tmp/static" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags uspawn) "$libdir/libuspawn.a" -luring
 # shellcheck disable=SC2046
-cc -o "$tmp/shared" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags --libs uspawn) -Wl,-rpath,"$libdir"
+$CC -o "$tmp/shared" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags --libs uspawn) -Wl,-rpath,"$libdir"
 ldd "$tmp/static" | grep -q libuspawn && { echo "FAIL: the static build needs libuspawn.so"; exit 1; }
 ldd "$tmp/shared" | grep -q libuspawn || { echo "FAIL: the shared build does not use libuspawn.so"; exit 1; }
 want='3 jobs through the (vfork|uring) engine, 0 failed
