@@ -22,6 +22,14 @@ for tool in qemu-system-x86_64 cpio gzip make gcc bc flex bison; do
 	fi
 done
 
+# The debug kernel (KASAN, lockdep, kmemleak) takes too long to build cold in
+# a CI run: use it only when cached, unless asked to build it.
+if [ "$variant" = debug ] && [ -z "${USPAWN_BUILD_DEBUG_KERNEL:-}" ] &&
+	! "$here/build.sh" debug --check >/dev/null; then
+	echo "vm-test: debug kernel not cached; run kernel/build.sh debug first" \
+		"(or set USPAWN_BUILD_DEBUG_KERNEL=1): skipped" >&2
+	exit 77
+fi
 kernel=$("$here/build.sh" "$variant")
 bins=()
 for b in kspawn khelper kunit probe_child kstress kfuzz spawnbench child_stamp child_nop; do
