@@ -246,8 +246,13 @@ static int queue_chain(struct uspawn *u, struct job *job, const struct uspawn_cm
 		memcpy(fas, cmd->actions, fa_bytes);
 
 	/* a chain must go in with one enter: make room for all of it */
-	if (io_uring_sq_space_left(&u->ring) < nsqe)
+	if (io_uring_sq_space_left(&u->ring) < nsqe) {
 		io_uring_submit(&u->ring);
+		if (io_uring_sq_space_left(&u->ring) < nsqe) { /* CQ overflowing */
+			free(c);
+			return -1;
+		}
+	}
 
 	unsigned i = 0;
 	struct io_uring_sqe *sqe = chain_sqe(u, c, i++, SLOT_CLONE, 0);
