@@ -9,6 +9,7 @@
 #
 # The image is cached outside the repo in
 #   ${USPAWN_CACHE:-/var/cache/uspawn}/kernel/<variant>-<key>/bzImage
+# (~/.cache/uspawn when /var/cache/uspawn cannot be created)
 # where <key> hashes the patches, the config fragments, this script and the
 # tarball's name and size: a repeat run with the same inputs builds nothing.
 # The extracted tree of each variant is kept in .../kernel/tree-<variant>;
@@ -34,7 +35,11 @@ for a in "$@"; do
 	esac
 done
 
-cache=${USPAWN_CACHE:-/var/cache/uspawn}/kernel
+cache_root=${USPAWN_CACHE:-/var/cache/uspawn}
+if [ -z "${USPAWN_CACHE:-}" ] && ! mkdir -p "$cache_root" 2>/dev/null; then
+	cache_root=${XDG_CACHE_HOME:-$HOME/.cache}/uspawn # not root: a cache of our own
+fi
+cache=$cache_root/kernel
 tarball=${USPAWN_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 jobs=${USPAWN_KERNEL_JOBS:-2}
 
