@@ -11,8 +11,9 @@
 # The source is extracted once into $USPAWN_CACHE/kbuild (outside the repo).
 # A build takes both cores for minutes: run it when nobody else measures.
 set -eu
-URING_SH=$1
-PRELOAD=$2
+# make -C changes directory: the paths must be absolute
+URING_SH=$(realpath "$1")
+PRELOAD=$(realpath "$2")
 ROUNDS=${3:-1}
 KTARGET=${KTARGET:-vmlinux}
 CACHE=${USPAWN_CACHE:-/var/cache/uspawn}/kbuild
@@ -65,7 +66,8 @@ echo "# linux-source-6.12 tinyconfig, make -j2 $KTARGET, $ROUNDS round(s), $(npr
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for cfg in stock uring-sh preload; do
-		echo "$cfg $(build $cfg)" | tee -a "$LOG/results" >&2
+		res=$(build $cfg) || exit 1
+		echo "$cfg $res" | tee -a "$LOG/results" >&2
 	done
 	r=$((r + 1))
 done
