@@ -13,10 +13,12 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build
 # kdebug (KASAN/lockdep kernel, 100 000-spawn stress) takes hours under TCG:
 # run it on purpose with `ctest --test-dir build -L kdebug`.
-ctest --test-dir build --output-on-failure -j"$jobs" -LE kdebug
+rc=0
+ctest --test-dir build --output-on-failure -j"$jobs" -LE kdebug || rc=1
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DUSPAWN_SANITIZE=ON >/dev/null
 ninja -C build-asan
 # USPAWN_TEST_QUICK: the 10 000-spawn overflow run is done at 1 000 here (same path).
 USPAWN_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'kernel|kdebug|lint|bench'
+	ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'kernel|kdebug|lint|bench' || rc=1
+exit $rc
