@@ -81,7 +81,7 @@ END {
 	}
 }' "$LOG/results"
 if [ "$(cut -d' ' -f3,4 "$LOG/results" | sort -u | wc -l)" -eq 1 ]; then
-	echo "identical: every run produced the same vmlinux and the same object files"
+	echo "identical: every run produced the same object files (and vmlinux, when built)"
 else
 	echo "DIFFERENT outputs between runs" >&2
 	exit 1
