@@ -159,7 +159,8 @@ static int wait_pid(pid_t pid)
 {
 	int st;
 
-	for (int i = 0; i < 1000; i++) {
+	/* a bound against a hung test, generous for TCG on a loaded host (60 s) */
+	for (int i = 0; i < 6000; i++) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
 			return st;
@@ -889,8 +890,8 @@ static void t18(void)
 			reaped++;
 	}
 	io_uring_queue_exit(&r);
-	while (reaped < spawned && waitpid(-1, NULL, 0) > 0)
-		reaped++;
+	for (pid_t w; reaped < spawned && ((w = waitpid(-1, NULL, 0)) > 0 || errno == EINTR);)
+		reaped += w > 0;
 	close(p[0]);
 	close(p[1]);
 	ktest_ok(!bad && reaped == spawned,
@@ -1136,7 +1137,8 @@ int main(int argc, char **argv)
 {
 	struct io_uring ring;
 	bool stock = argc > 1 && !strcmp(argv[1], "--stock");
-	struct sigaction sa = {.sa_handler = on_sigchld};
+	/* SA_RESTART: a SIGCHLD must not cut a blocking waitpid short */
+	struct sigaction sa = {.sa_handler = on_sigchld, .sa_flags = SA_RESTART};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGCHLD, &sa, NULL);
