@@ -342,12 +342,13 @@ int uspawn_unregister_fd(struct uspawn *u, int slot)
 
 /* ---- plain reads through the ring ---- */
 
-int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data)
+/* A pending read (or poll) on fd, listed so that it can be cancelled by fd. */
+struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data)
 {
 	struct read_req *req;
 
 	if (posix_memalign((void **)&req, 16, sizeof *req))
-		return -ENOMEM;
+		return NULL;
 	req->fd = fd;
 	req->user_data = user_data;
 	req->prev = NULL;
@@ -355,6 +356,15 @@ int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_d
 	if (u->reads)
 		u->reads->prev = req;
 	u->reads = req;
+	return req;
+}
+
+int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data)
+{
+	struct read_req *req = read_req_new(u, fd, user_data);
+
+	if (!req)
+		return -ENOMEM;
 	struct io_uring_sqe *sqe = ring_sqe(u);
 	io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)-1);
 	io_uring_sqe_set_data64(sqe, tag_pack(req, TAG_READ));

@@ -114,6 +114,7 @@ int job_capture_open(struct job *job, const struct uspawn_cmd *cmd, int child_fd
 void job_capture_close_child(int child_fds[2]);
 
 /* api.c */
+struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data);
 void read_complete(struct uspawn *u, struct read_req *req, int res);
 
 /* reap.c */

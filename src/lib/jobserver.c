@@ -181,17 +181,10 @@ int uspawn_js_client(struct uspawn_js *js, const char *makeflags, uint64_t tag)
 /* A POLL_ADD reported as a READ event: res is the poll mask. Cancelled like a read. */
 static int arm_poll(struct uspawn *u, int fd, uint64_t user_data)
 {
-	struct read_req *req;
+	struct read_req *req = read_req_new(u, fd, user_data);
 
-	if (posix_memalign((void **)&req, 16, sizeof *req))
+	if (!req)
 		return -ENOMEM;
-	req->fd = fd;
-	req->user_data = user_data;
-	req->prev = NULL;
-	req->next = u->reads;
-	if (u->reads)
-		u->reads->prev = req;
-	u->reads = req;
 	struct io_uring_sqe *sqe = ring_sqe(u);
 	io_uring_prep_poll_add(sqe, fd, POLLIN);
 	io_uring_sqe_set_data64(sqe, tag_pack(req, TAG_READ));
