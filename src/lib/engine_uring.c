@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "plan.h"
 #include "uspawn/kernel.h"
 
 extern char **environ;
@@ -151,16 +152,6 @@ static const unsigned vfork_only = USPAWN_SETPGROUP | USPAWN_SETSID | USPAWN_CAP
 				   USPAWN_CAPTURE_STDERR | USPAWN_CAPTURE_MERGE | USPAWN_SIGMASK |
 				   USPAWN_SIGDEFAULT;
 
-static const char *search_path(const struct uspawn_cmd *cmd, const char *file)
-{
-	const char *p;
-
-	if (!(cmd->flags & USPAWN_PATH_SEARCH) || strchr(file, '/'))
-		return NULL;
-	p = getenv("PATH");
-	return p ? p : "/bin:/usr/bin";
-}
-
 static unsigned count_dirs(const char *path)
 {
 	unsigned n = 1;
@@ -206,7 +197,7 @@ static struct io_uring_sqe *chain_sqe(struct uspawn *u, struct chain *c, unsigne
 static int queue_chain(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd)
 {
 	const char *file = cmd->path ? cmd->path : cmd->argv[0];
-	const char *path = search_path(cmd, file);
+	const char *path = plan_search_path(cmd, file);
 	char *const *envp = cmd->envp ? cmd->envp : environ;
 	int nredir = redirect_sqes(cmd);
 	unsigned nexec = path ? count_dirs(path) : 1;

@@ -11,6 +11,15 @@
 
 extern char **environ;
 
+/* The PATH to search for file, as execvp does, or NULL when there is no search. */
+const char *plan_search_path(const struct uspawn_cmd *cmd, const char *file)
+{
+	if (!(cmd->flags & USPAWN_PATH_SEARCH) || strchr(file, '/'))
+		return NULL;
+	const char *p = getenv("PATH");
+	return p ? p : "/bin:/usr/bin"; /* confstr(_CS_PATH) */
+}
+
 /*
  * fa must have room for cmd->n_actions + 2 entries. On success the plan is
  * ready and child_fds holds the capture pipes' write ends, which the caller
@@ -39,12 +48,7 @@ int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 	plan->file = cmd->path ? cmd->path : cmd->argv[0];
 	plan->argv = cmd->argv;
 	plan->envp = cmd->envp ? cmd->envp : environ;
-	plan->path_env = NULL;
-	if ((cmd->flags & USPAWN_PATH_SEARCH) && !strchr(plan->file, '/')) {
-		plan->path_env = getenv("PATH");
-		if (!plan->path_env)
-			plan->path_env = "/bin:/usr/bin"; /* confstr(_CS_PATH) */
-	}
+	plan->path_env = plan_search_path(cmd, plan->file);
 	plan->cwd = cmd->cwd;
 	plan->fa = fa;
 	plan->n_fa = n;

@@ -7,6 +7,7 @@
 
 int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 	       struct child_plan *plan, struct child_fa *fa, int child_fds[2]);
+const char *plan_search_path(const struct uspawn_cmd *cmd, const char *file);
 unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2], unsigned i);
 
 /* Spawn one job; parent_mask is the caller's signal mask before blocking. */
