@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The syntax tree of the whole POSIX shell language as dash 0.5.12 parses
+ * it: the contract between the parser (syntax.c) and the evaluator
+ * (eval.c, words.c). All nodes live in one arena for the whole run; nothing
+ * in the tree is ever modified after parsing (eval/. parse into new trees).
+ *
+ * Words keep their structure: a word is a list of parts, each either literal
+ * text (quotes and backslashes already removed, with a flag saying whether
+ * it was quoted) or an expansion. Whether a part was quoted decides field
+ * splitting, pathname expansion and pattern meaning; the evaluator never
+ * re-scans text for quotes.
+ */
+#ifndef USH_AST_H
+#define USH_AST_H
+
+#include <stddef.h>
+
+struct node;
+struct word;
+
+enum wpart_type {
+	WP_LIT,    /* s/n: literal text */
+	WP_PARAM,  /* $name, ${name...}: param */
+	WP_CMDSUB, /* $(...) or `...`: cmd (NULL: empty, as in $( ) ) */
+	WP_ARITH,  /* $((...)): arith, the expression as a word (expanded first) */
+	WP_TILDE,  /* ~ or ~user (s/n: the user, n == 0 for $HOME); unquoted only */
+};
+
+/* Parameter expansion operators, ${name OP word}; colon is a separate flag. */
+enum param_op {
+	PE_PLAIN,    /* $x ${x} */
+	PE_LENGTH,   /* ${#x} */
+	PE_DEFAULT,  /* ${x-w} ${x:-w} */
+	PE_ASSIGN,   /* ${x=w} ${x:=w} */
+	PE_ERROR,    /* ${x?w} ${x:?w} (arg may be NULL: ${x?}) */
+	PE_ALT,      /* ${x+w} ${x:+w} */
+	PE_TRIM_SS,  /* ${x%w}: smallest suffix */
+	PE_TRIM_LS,  /* ${x%%w}: largest suffix */
+	PE_TRIM_SP,  /* ${x#w}: smallest prefix */
+	PE_TRIM_LP,  /* ${x##w}: largest prefix */
+};
+
+struct param {
+	const char *name; /* a NAME, digits ("1", "10"), or one of @ * # ? - $ ! 0 */
+	size_t n;
+	unsigned char op;    /* enum param_op */
+	unsigned char colon; /* the ':' form (unset or null) */
+	struct word *arg;    /* the word after the operator; NULL when there is none */
+};
+
+struct wpart {
+	unsigned char type;   /* enum wpart_type */
+	unsigned char quoted; /* inside "...": no splitting, no globbing; LIT: also '...' and \x */
+	const char *s;        /* LIT: text; TILDE: user name */
+	size_t n;
+	struct param *param; /* PARAM */
+	struct node *cmd;    /* CMDSUB (parsed at parse time, as dash does) */
+	struct word *arith;  /* ARITH */
+};
+
+struct word {
+	struct wpart *parts;
+	unsigned nparts; /* 0 never happens for a word of the source; "" is one quoted LIT */
+};
+
+enum redir_op {
+	R_IN = 1, /* <    */
+	R_OUT,    /* >    */
+	R_CLOBBER,/* >|   */
+	R_APPEND, /* >>   */
+	R_RDWR,   /* <>   */
+	R_DUPIN,  /* <&   target: a number or "-" after expansion */
+	R_DUPOUT, /* >&   */
+	R_HEREDOC /* << and <<- : body */
+};
+
+struct redir {
+	unsigned char op; /* enum redir_op */
+	int fd;           /* the fd redirected (default 0 or 1 filled in) */
+	struct word target; /* file / fd word; unused for R_HEREDOC */
+	/*
+	 * R_HEREDOC: the body after <<- tab stripping. Delimiter quoted: one
+	 * quoted LIT part (no expansion). Unquoted: parts as inside "..."
+	 * ($, `, and \ before $ ` \ newline), all marked quoted.
+	 */
+	struct word body;
+	struct redir *next;
+};
+
+enum node_type {
+	N_SIMPLE,   /* simple */
+	N_PIPE,     /* pipe: cmds[0] | cmds[1] | ... (n >= 2) */
+	N_NOT,      /* ! body */
+	N_AND,      /* left && right */
+	N_OR,       /* left || right */
+	N_SEQ,      /* left ; right (also newline) */
+	N_BG,       /* body & */
+	N_SUBSHELL, /* ( body ) */
+	N_GROUP,    /* { body; } */
+	N_IF,       /* if cond then body [else other]; elif is an N_IF in other */
+	N_WHILE,    /* while cond do body done */
+	N_UNTIL,    /* until cond do body done */
+	N_FOR,      /* for var [in words] do body done */
+	N_CASE,     /* case subject in items esac */
+	N_FUNC,     /* name () body (body is a compound command with its redirections) */
+};
+
+struct assign {
+	const char *name;
+	size_t n;
+	struct word value; /* tilde after = and after each unquoted : already made WP_TILDE */
+};
+
+struct case_item {
+	struct word *pats; /* pattern words (quoted parts match literally) */
+	unsigned npats;
+	struct node *body; /* NULL: empty */
+};
+
+struct node {
+	unsigned char type; /* enum node_type */
+	unsigned lineno;    /* dash's line number of the command (for $LINENO, messages) */
+	struct redir *redirs; /* SIMPLE, and the compound commands (SUBSHELL..CASE) */
+	union {
+		struct {
+			struct assign *assigns;
+			unsigned nassigns;
+			struct word *args; /* args[0] is the command name */
+			unsigned nargs;
+		} simple;
+		struct {
+			struct node **cmds;
+			unsigned n;
+		} pipe;
+		struct {
+			struct node *left, *right;
+		} bin; /* AND OR SEQ */
+		struct {
+			struct node *body; /* NOT BG SUBSHELL GROUP */
+		} sub;
+		struct {
+			struct node *cond, *body, *other; /* IF (other may be NULL); WHILE UNTIL */
+		} ctl;
+		struct {
+			const char *var;
+			size_t n;
+			struct word *words; /* NULL with has_in == 0: "$@" */
+			unsigned nwords;
+			int has_in;
+			struct node *body;
+		} loop; /* FOR */
+		struct {
+			struct word subject;
+			struct case_item *items;
+			unsigned n;
+		} cas;
+		struct {
+			const char *name;
+			size_t n;
+			struct node *body;
+		} func;
+	} u;
+};
+
+/*
+ * syntax.c: parse a whole script (a -c string, an eval argument, a file
+ * read by `.`). Returns the tree (NULL for an empty script) with
+ * *err == NULL, or sets *err:
+ *   - SYNTAX_UNSUPPORTED: something dash accepts that the tree cannot say
+ *     (*reason says what): the caller delegates the whole text to /bin/sh;
+ *   - otherwise dash's exact message for a syntax error, e.g.
+ *     "Syntax error: \"fi\" unexpected", with *errline its line number.
+ * lineno is the number of the first line (1 for a -c string).
+ */
+struct ush_arena;
+extern const char SYNTAX_UNSUPPORTED[];
+struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+			  const char **err, unsigned *errline, const char **reason);
+
+#endif /* USH_AST_H */
