@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * uring-sh's interpreter: the state every part shares (eval.c runs trees,
+ * words.c expands words, state.c keeps variables and parameters).
+ * First version of the contract; the owners of eval.c and words.c may grow
+ * it (add, do not rename).
+ */
+#ifndef USH_SHELL_H
+#define USH_SHELL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include "ast.h"
+#include "sh.h"
+
+/* A list of C strings, NULL-terminated, growing with malloc. */
+struct strvec {
+	char **v;
+	unsigned n, cap;
+};
+int strvec_push(struct strvec *sv, char *s); /* -1: out of memory */
+void strvec_free(struct strvec *sv);         /* frees v, not the strings */
+
+enum shell_opt {
+	OPT_ERREXIT = 1 << 0, /* -e */
+	OPT_NOUNSET = 1 << 1, /* -u */
+	OPT_XTRACE = 1 << 2,  /* -x */
+	OPT_NOGLOB = 1 << 3,  /* -f */
+	OPT_ALLEXPORT = 1 << 4, /* -a */
+	OPT_NOCLOBBER = 1 << 5, /* -C */
+	OPT_VERBOSE = 1 << 6,   /* -v */
+	OPT_NOEXEC = 1 << 7,    /* -n */
+};
+
+struct shell {
+	struct ush_arena *a; /* parse trees of the whole run */
+	const char *arg0;    /* $0, also the message prefix */
+	char **params;       /* $1 ... (not $0), NULL-terminated */
+	unsigned nparams;
+	int status;       /* $? */
+	unsigned lineno;  /* the line of the running command (messages, $LINENO) */
+	unsigned opts;    /* enum shell_opt */
+	int errexit_off;  /* > 0: inside a condition, where set -e does not apply */
+	pid_t rootpid;    /* $$ */
+	pid_t lastbg;     /* $!, 0 before any */
+	int subshell;     /* > 0 in a forked subshell / command substitution */
+	char **environ;   /* the inherited environment (variables are imported from it) */
+	void *vars;       /* state.c's table */
+	void *funcs;      /* eval.c's functions */
+	void *traps;      /* eval.c's traps */
+	struct uspawn *u; /* libuspawn handle, opened on the first spawn */
+};
+
+/* state.c: variables. Values returned stay valid until the variable changes. */
+const char *shvar_get(struct shell *sh, const char *name, size_t n); /* NULL: unset */
+/* set name (flags: SHVAR_EXPORT ...); -1 after printing dash's message (readonly) */
+enum { SHVAR_EXPORT = 1, SHVAR_READONLY = 2 };
+int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, unsigned flags);
+int shvar_unset(struct shell *sh, const char *name, size_t n);
+char **shvar_environ(struct shell *sh); /* exported variables, for a child */
+/* $1.. $#, $@, $*, $?, $$, $!, $-, $0 and named variables alike */
+const char *shell_param(struct shell *sh, const char *name, size_t n, char *tmp, size_t tmpn);
+
+/* messages: "arg0: LINE: " + the pieces + "\n" on fd 2 (NULL ends the list) */
+void shell_msg(struct shell *sh, const char *a, const char *b, const char *c, const char *d);
+/* exit the shell (or the subshell), running the EXIT trap first */
+void shell_exit(struct shell *sh, int status) __attribute__((noreturn));
+/*
+ * an error that makes a non-interactive dash leave the current shell
+ * (expansion errors, a failed special builtin, set -u): message, then
+ * shell_exit(sh, status)
+ */
+void shell_fail(struct shell *sh, int status, const char *a, const char *b, const char *c)
+	__attribute__((noreturn));
+
+/* eval.c */
+int eval_tree(struct shell *sh, struct node *n);                   /* returns $? */
+int eval_text(struct shell *sh, const char *text, size_t len);     /* eval, trap actions */
+/* $(cmd): its stdout, trailing newlines removed (malloc'd, NUL-terminated); sets sh->status */
+char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len);
+
+/* words.c: expansion in dash's order. Results are malloc'd: the caller frees them. */
+/* fields of the words (tilde, parameters, $( ), $(( )), IFS splitting, globbing, quote removal) */
+int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strvec *out);
+/* one string: no splitting, no globbing (assignments, redirection targets, case subject, here-docs) */
+char *words_string(struct shell *sh, const struct word *w);
+/* a pattern (case items, ${x#...}): quoted characters escaped with \ (see pattern.h) */
+char *words_pattern(struct shell *sh, const struct word *w);
+
+#endif /* USH_SHELL_H */
