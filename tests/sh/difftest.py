@@ -109,7 +109,8 @@ def check(args, line, work, racy=False):
             return f"DELEGATED {line!r}: {how}"
         return None
     names = ("status", "stdout", "stderr", "files")
-    diffs = [f"  {n}: dash={a!r}\n  {n}: ush ={b!r}" for n, a, b in zip(names, d, u) if a != b]
+    cut = lambda x: (r := repr(x))[:1500] + ("..." if len(r) > 1500 else "")
+    diffs = [f"  {n}: dash={cut(a)}\n  {n}: ush ={cut(b)}" for n, a, b in zip(names, d, u) if a != b]
     return f"DIFF {line!r}\n" + "\n".join(diffs)
 
 
