@@ -54,11 +54,31 @@ struct shell {
 /* state.c: variables. Values returned stay valid until the variable changes. */
 const char *shvar_get(struct shell *sh, const char *name, size_t n); /* NULL: unset */
 /* set name (flags: SHVAR_EXPORT ...); -1 after printing dash's message (readonly) */
-enum { SHVAR_EXPORT = 1, SHVAR_READONLY = 2 };
+enum { SHVAR_EXPORT = 1, SHVAR_READONLY = 2, SHVAR_SET = 4 /* has a value: flags, list */ };
+/* value is copied; value NULL: only add flags (export x, readonly x); set -a exports */
 int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, unsigned flags);
+/* -1 after dash's "unset: x: is read only" */
 int shvar_unset(struct shell *sh, const char *name, size_t n);
-char **shvar_environ(struct shell *sh); /* exported variables, for a child */
-/* $1.. $#, $@, $*, $?, $$, $!, $-, $0 and named variables alike */
+/* exported variables with a value, for a child; cached: valid until a variable changes */
+char **shvar_environ(struct shell *sh);
+/* SHVAR_EXPORT | SHVAR_READONLY | SHVAR_SET of a variable; 0: no such variable */
+unsigned shvar_flags(struct shell *sh, const char *name, size_t n);
+/* variables having all of flags (0: every one), sorted by name as set/export -p list them */
+struct shvar_info {
+	const char *name; /* not NUL-terminated: n bytes */
+	size_t n;
+	const char *value; /* NULL: no value (export x / readonly x of an unset x) */
+	unsigned flags;
+};
+struct shvar_info *shvar_list(struct shell *sh, unsigned flags, unsigned *count); /* free() it */
+/* a variable's value and flags, put back (and freed) by shvar_restore (local, prefix assignments) */
+void *shvar_save(struct shell *sh, const char *name, size_t n); /* NULL: out of memory */
+void shvar_restore(struct shell *sh, void *saved);
+/*
+ * $1.. $#, $@, $*, $?, $$, $!, $-, $0 and named variables alike; NULL: unset.
+ * tmp (>= 32 bytes) holds numbers and $-; $@ and $* come joined with IFS's
+ * first character, valid until the next call.
+ */
 const char *shell_param(struct shell *sh, const char *name, size_t n, char *tmp, size_t tmpn);
 
 /* messages: "arg0: LINE: " + the pieces + "\n" on fd 2 (NULL ends the list) */
