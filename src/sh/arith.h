@@ -20,6 +20,16 @@ struct arith_env {
  * Returns 0 with *out set, or -1 with dash's message (without the
  * "sh: LINE: " prefix, e.g. "arithmetic expression: expecting primary: \"1+\""
  * or "divide by zero") in msg; the shell then fails with status 2.
+ *
+ * Details, all as dash: the messages are "arithmetic expression: WHAT:
+ * \"EXPR\"" (WHAT: expecting primary / EOF / ')' / ':', division by zero)
+ * and "Illegal number: VALUE" for a variable whose value is not a whole
+ * number (unset or empty is 0; blanks around it are allowed; its value is
+ * never evaluated as an expression). When set fails, msg is "" (set has
+ * printed the message). INTMAX_MIN / -1 and INTMAX_MIN % -1 kill the
+ * process with SIGFPE, as dash's idiv does. Nesting deeper than a few
+ * thousand levels fails with "nested too deeply" (dash would overflow its
+ * stack much later).
  */
 int arith_eval(const char *expr, const struct arith_env *env, intmax_t *out, char *msg,
 	       size_t msgn);

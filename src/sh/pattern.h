@@ -17,7 +17,10 @@ int pattern_match(const char *pat, const char *s, size_t n);
 /* 1 when pat has an unquoted * ? or [ that could make it match other text. */
 int pattern_has_meta(const char *pat);
 
-/* pat with the quoting backslashes removed, into buf (cap bytes); -1: too long. */
+/*
+ * pat with the quoting backslashes removed, into buf (cap bytes, NUL
+ * included); returns its length, -1: too long. A lone "\" at the end stays.
+ */
 int pattern_unquote(const char *pat, char *buf, size_t cap);
 
 /*
