@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Parameter expansion: $x ${x} and every ${x OP word} form, with dash
+ * 0.5.12's choices for $@ and $* (set even with no parameters; null when
+ * their joined text is empty) and its error messages.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "pattern.h"
+#include "words.h"
+
+int is_plain_at(const struct param *p)
+{
+	return p->op == PE_PLAIN && p->n == 1 && p->name[0] == '@';
+}
+
+static int is_at(const struct param *p)
+{
+	return p->n == 1 && (p->name[0] == '@' || p->name[0] == '*');
+}
+
+static int is_name(const char *s, size_t n)
+{
+	if (!n || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/* "name: what" on fd 2, leaving the shell with status 2 */
+static void param_fail(struct shell *sh, const struct param *p, const char *what)
+{
+	char name[256];
+	size_t k = p->n < sizeof name - 1 ? p->n : sizeof name - 1;
+
+	memcpy(name, p->name, k);
+	name[k] = 0;
+	shell_fail(sh, 2, name, ": ", what);
+}
+
+/* the first character of IFS, the separator of "$*" (0: none) */
+static char ifs_first(struct shell *sh)
+{
+	const char *ifs = shvar_get(sh, "IFS", 3);
+
+	return ifs ? ifs[0] : ' ';
+}
+
+/* ${@:-w} tests "$@" joined with spaces, ${*:-w} with IFS's first character */
+static int at_null(struct shell *sh, char which)
+{
+	char sep = which == '@' ? ' ' : ifs_first(sh);
+
+	for (unsigned i = 0; i < sh->nparams; i++)
+		if (sh->params[i][0] || (i && sep))
+			return 0;
+	return 1;
+}
+
+/*
+ * $@ and $* (vals: the parameters, maybe trimmed). Fields: "$@" makes one
+ * field per parameter (a NUL-only region), unquoted both separate them with
+ * NUL (splitting whitespace to dash); "$*" and strings join with IFS[0].
+ */
+static void emit_params(struct xp *x, char which, int quoted, char **vals, unsigned n)
+{
+	size_t beg = x->n;
+	int fields = x->mode == X_FIELDS;
+	char sep = 0;
+
+	if (!fields || (quoted && which == '*'))
+		sep = ifs_first(x->sh);
+	if (fields && quoted && which == '@' && !n)
+		return;
+	for (unsigned i = 0; i < n; i++) {
+		if (i && (sep || (fields && !(quoted && which == '*'))))
+			xp_add(x, &sep, 1,
+			       fields && quoted && which == '@' ? 0 : (quoted ? A_QUOTED : 0));
+		xp_add(x, vals[i], strlen(vals[i]), quoted ? A_QUOTED : 0);
+	}
+	if (!quoted)
+		xp_region(x, beg, 0);
+	else if (fields && which == '@')
+		xp_region(x, beg, 1);
+}
+
+/* the smallest/largest prefix/suffix of s matching pat removed: [*b, *e) stays */
+static void trim(int op, const char *pat, const char *s, size_t n, size_t *b, size_t *e)
+{
+	*b = 0;
+	*e = n;
+	switch (op) {
+	case PE_TRIM_SP:
+		for (size_t i = 0; i <= n; i++)
+			if (pattern_match(pat, s, i)) {
+				*b = i;
+				return;
+			}
+		break;
+	case PE_TRIM_LP:
+		for (size_t i = n + 1; i-- > 0;)
+			if (pattern_match(pat, s, i)) {
+				*b = i;
+				return;
+			}
+		break;
+	case PE_TRIM_SS:
+		for (size_t i = n + 1; i-- > 0;)
+			if (pattern_match(pat, s + i, n - i)) {
+				*e = i;
+				return;
+			}
+		break;
+	case PE_TRIM_LS:
+		for (size_t i = 0; i <= n; i++)
+			if (pattern_match(pat, s + i, n - i)) {
+				*e = i;
+				return;
+			}
+		break;
+	}
+}
+
+static char *trimmed(int op, const char *pat, const char *s)
+{
+	size_t b, e, n = strlen(s);
+
+	trim(op, pat, s, n, &b, &e);
+	char *r = malloc(e - b + 1);
+	if (r) {
+		memcpy(r, s + b, e - b);
+		r[e - b] = 0;
+	}
+	return r;
+}
+
+static void xp_trim(struct xp *x, const struct param *p, const char *v, int quoted)
+{
+	struct shell *sh = x->sh;
+	/* the value is taken before the pattern expands ($((x=1)) may change it) */
+	char *val = is_at(p) ? NULL : strdup(v);
+	char *pat = is_at(p) || val ? words_pattern(sh, p->arg) : NULL;
+
+	if (!pat) {
+		free(val);
+		x->oom = 1;
+		return;
+	}
+	if (val) {
+		size_t b, e;
+		trim(p->op, pat, val, strlen(val), &b, &e);
+		xp_value(x, val + b, e - b, quoted);
+		free(val);
+		free(pat);
+		return;
+	}
+	char **vals = calloc(sh->nparams + 1, sizeof *vals);
+	unsigned k = 0;
+	if (vals)
+		for (; k < sh->nparams; k++)
+			if (!(vals[k] = trimmed(p->op, pat, sh->params[k])))
+				break;
+	if (!vals || k < sh->nparams)
+		x->oom = 1;
+	else
+		emit_params(x, p->name[0], quoted, vals, k);
+	for (unsigned i = 0; i < k; i++)
+		free(vals[i]);
+	free(vals);
+	free(pat);
+}
+
+static void emit_number(struct xp *x, size_t v, int quoted)
+{
+	char d[24];
+	int i = sizeof d;
+
+	do {
+		d[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	xp_value(x, d + i, sizeof d - i, quoted);
+}
+
+/* the parameter's own value (not an operator's word) */
+static void emit_own(struct xp *x, const struct param *p, const char *v, int quoted)
+{
+	if (is_at(p))
+		emit_params(x, p->name[0], quoted, x->sh->params, x->sh->nparams);
+	else
+		xp_value(x, v, strlen(v), quoted);
+}
+
+static const char *assign(struct xp *x, const struct param *p, char *tmp, size_t tmpn)
+{
+	struct shell *sh = x->sh;
+
+	if (!is_name(p->name, p->n))
+		param_fail(sh, p, "bad variable name");
+	char *v = words_string(sh, p->arg);
+	if (!v) {
+		x->oom = 1;
+		return "";
+	}
+	if (shvar_set(sh, p->name, p->n, v, 0) < 0)
+		shell_exit(sh, 2);
+	free(v);
+	return shell_param(sh, p->name, p->n, tmp, tmpn);
+}
+
+void xp_param(struct xp *x, const struct param *p, int quoted)
+{
+	struct shell *sh = x->sh;
+	char tmp[32];
+	int ctx = quoted ? C_QUOTED : C_ARG;
+
+	if (p->op == PE_BAD)
+		shell_fail(sh, 2, "Bad substitution", NULL, NULL);
+	const char *v = shell_param(sh, p->name, p->n, tmp, sizeof tmp);
+	int at = is_at(p);
+	int set = at || v;
+	int empty = at ? at_null(sh, p->name[0]) : !v || !*v;
+	int use_word = !set || (p->colon && empty);
+
+	switch (p->op) {
+	case PE_PLAIN:
+	case PE_LENGTH:
+		if (!set && (sh->opts & OPT_NOUNSET))
+			param_fail(sh, p, "parameter not set");
+		if (p->op == PE_LENGTH)
+			emit_number(x, v ? strlen(v) : 0, quoted);
+		else if (set)
+			emit_own(x, p, v, quoted);
+		break;
+	case PE_DEFAULT:
+		if (use_word)
+			xp_word(x, p->arg, ctx);
+		else
+			emit_own(x, p, v, quoted);
+		break;
+	case PE_ALT:
+		if (!use_word)
+			xp_word(x, p->arg, ctx);
+		else if (!quoted)
+			xp_region(x, x->n, 0); /* dash records the (empty) value here */
+		break;
+	case PE_ASSIGN:
+		if (use_word)
+			v = assign(x, p, tmp, sizeof tmp);
+		emit_own(x, p, v ? v : "", quoted);
+		break;
+	case PE_ERROR:
+		if (use_word) {
+			char *msg = p->arg ? words_string(sh, p->arg) : NULL;
+			if (p->arg && !msg) {
+				x->oom = 1;
+				return;
+			}
+			param_fail(sh, p,
+				   msg ? msg
+				       : (p->colon ? "parameter not set or null"
+						   : "parameter not set"));
+		}
+		emit_own(x, p, v, quoted);
+		break;
+	default: /* the trims */
+		if (!set && (sh->opts & OPT_NOUNSET))
+			param_fail(sh, p, "parameter not set");
+		if (set)
+			xp_trim(x, p, v, quoted);
+		break;
+	}
+}
