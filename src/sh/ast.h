@@ -29,16 +29,18 @@ enum wpart_type {
 
 /* Parameter expansion operators, ${name OP word}; colon is a separate flag. */
 enum param_op {
-	PE_PLAIN,    /* $x ${x} */
-	PE_LENGTH,   /* ${#x} */
-	PE_DEFAULT,  /* ${x-w} ${x:-w} */
-	PE_ASSIGN,   /* ${x=w} ${x:=w} */
-	PE_ERROR,    /* ${x?w} ${x:?w} (arg may be NULL: ${x?}) */
-	PE_ALT,      /* ${x+w} ${x:+w} */
-	PE_TRIM_SS,  /* ${x%w}: smallest suffix */
-	PE_TRIM_LS,  /* ${x%%w}: largest suffix */
-	PE_TRIM_SP,  /* ${x#w}: smallest prefix */
-	PE_TRIM_LP,  /* ${x##w}: largest prefix */
+	PE_PLAIN,   /* $x ${x} */
+	PE_LENGTH,  /* ${#x} */
+	PE_DEFAULT, /* ${x-w} ${x:-w} */
+	PE_ASSIGN,  /* ${x=w} ${x:=w} */
+	PE_ERROR,   /* ${x?w} ${x:?w} (arg may be NULL: ${x?}) */
+	PE_ALT,     /* ${x+w} ${x:+w} */
+	PE_TRIM_SS, /* ${x%w}: smallest suffix */
+	PE_TRIM_LS, /* ${x%%w}: largest suffix */
+	PE_TRIM_SP, /* ${x#w}: smallest prefix */
+	PE_TRIM_LP, /* ${x##w}: largest prefix */
+	PE_BAD,     /* ${x^} ${ x} ${x:%w} ...: dash accepts the syntax, expanding it fails
+			"Bad substitution" (name may be empty; arg is what followed) */
 };
 
 struct param {
@@ -57,6 +59,13 @@ struct wpart {
 	struct param *param; /* PARAM */
 	struct node *cmd;    /* CMDSUB (parsed at parse time, as dash does) */
 	struct word *arith;  /* ARITH */
+	/*
+	 * TILDE after '=' or ':' of an argument that looks like an assignment
+	 * (export a=~/x): dash expands it only when the command turns out to be
+	 * export, readonly or local; for any other command it is the text
+	 * "~" followed by s.
+	 */
+	unsigned char decl;
 };
 
 struct word {
@@ -65,19 +74,19 @@ struct word {
 };
 
 enum redir_op {
-	R_IN = 1, /* <    */
-	R_OUT,    /* >    */
-	R_CLOBBER,/* >|   */
-	R_APPEND, /* >>   */
-	R_RDWR,   /* <>   */
-	R_DUPIN,  /* <&   target: a number or "-" after expansion */
-	R_DUPOUT, /* >&   */
-	R_HEREDOC /* << and <<- : body */
+	R_IN = 1,  /* <    */
+	R_OUT,     /* >    */
+	R_CLOBBER, /* >|   */
+	R_APPEND,  /* >>   */
+	R_RDWR,    /* <>   */
+	R_DUPIN,   /* <&   target: a number or "-" after expansion */
+	R_DUPOUT,  /* >&   */
+	R_HEREDOC  /* << and <<- : body */
 };
 
 struct redir {
-	unsigned char op; /* enum redir_op */
-	int fd;           /* the fd redirected (default 0 or 1 filled in) */
+	unsigned char op;   /* enum redir_op */
+	int fd;             /* the fd redirected (default 0 or 1 filled in) */
 	struct word target; /* file / fd word; unused for R_HEREDOC */
 	/*
 	 * R_HEREDOC: the body after <<- tab stripping. Delimiter quoted: one
@@ -119,8 +128,8 @@ struct case_item {
 };
 
 struct node {
-	unsigned char type; /* enum node_type */
-	unsigned lineno;    /* dash's line number of the command (for $LINENO, messages) */
+	unsigned char type;   /* enum node_type */
+	unsigned lineno;      /* dash's line number of the command (for $LINENO, messages) */
 	struct redir *redirs; /* SIMPLE, and the compound commands (SUBSHELL..CASE) */
 	union {
 		struct {
