@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,6 +173,12 @@ static int wait_pid(pid_t pid)
 		usleep(10000);
 	}
 	return -1;
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+	return v ? atol(v) : def;
 }
 
 static bool killed(int st)
@@ -585,6 +595,90 @@ static void t11(struct io_uring *ring)
 	close(p[1]);
 }
 
+/*
+ * 12, the total limit. fs/exec.c (bprm_stack_limits) gives argv + envp
+ * strings min(RLIMIT_STACK / 4, 3/4 of _STK_LIM) but at least ARG_MAX (32
+ * pages), less one pointer per string; the exec'd path is copied first and
+ * counts too. /init sets no rlimit, so in the VM this is 8 MiB / 4 = 2 MiB.
+ * argv is filled to exactly that (exec works) and to one byte more (-E2BIG,
+ * the child is killed without exec).
+ */
+static long arg_space(int argc, int envc)
+{
+	struct rlimit rl;
+	unsigned long lim = 6ul << 20;
+
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur / 4 < lim)
+		lim = rl.rlim_cur / 4;
+	if (lim < 32 * 4096)
+		lim = 32 * 4096;
+	return (long)lim - (long)(argc + envc) * (long)sizeof(void *);
+}
+
+/* argv "true", then strings of 128 KiB (NUL included) up to total bytes */
+static char **argv_of_total(long total, const char *path, long *space)
+{
+	enum { MAX_ARG_STRLEN = 32 * 4096 };
+	long fixed = (long)strlen(path) + 1 + 5, rest = total - fixed;
+	int n = (int)((rest + MAX_ARG_STRLEN - 1) / MAX_ARG_STRLEN);
+	char **argv = calloc((size_t)n + 2, sizeof(char *));
+
+	argv[0] = "true";
+	for (int i = 1; i <= n; i++) {
+		long len = rest > MAX_ARG_STRLEN ? MAX_ARG_STRLEN : rest;
+		argv[i] = malloc((size_t)len);
+		memset(argv[i], 'a' + i % 26, (size_t)len - 1);
+		argv[i][len - 1] = 0;
+		rest -= len;
+	}
+	*space = arg_space(n + 1, 0);
+	return argv;
+}
+
+static void free_argv(char **argv)
+{
+	for (int i = 1; argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static void t12_total(struct io_uring *ring)
+{
+	int want_ok[] = {1, 0}, want_2big[] = {1, -E2BIG};
+	struct chain c;
+	long space, total = arg_space(1, 0);
+	char **argv;
+
+	/* the string count depends on the total: settle on a fixed point */
+	for (int i = 0; i < 4; i++) {
+		argv = argv_of_total(total, "/bin/true", &space);
+		free_argv(argv);
+		total = space;
+	}
+	argv = argv_of_total(total, "/bin/true", &space);
+	printf("# 12: argv+path limit %ld bytes (RLIMIT_STACK / 4 less the pointers)\n", space);
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv, 0);
+	run(&c);
+	ktest_ok(total == space && res_is(&c, want_ok, 2),
+		 "12 argv + path of exactly the limit (%ld bytes): exec works", total);
+	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "12 argv at the limit: exit 0");
+	free_argv(argv);
+
+	argv = argv_of_total(total + 1, "/bin/true", &space);
+	chain_init(&c, ring);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv, 0);
+	run(&c);
+	ktest_ok(total + 1 > space && res_is(&c, want_2big, 2),
+		 "12 one byte over the total limit: -E2BIG");
+	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1),
+		 "12 over the total limit: child SIGKILLed, never exec'd");
+	free_argv(argv);
+}
+
 /* 12. argv near the limit works; over it -E2BIG; bad pointers -EFAULT. */
 static void t12(struct io_uring *ring)
 {
@@ -616,6 +710,8 @@ static void t12(struct io_uring *ring)
 	run(&c);
 	ktest_ok(res_is(&c, want_2big, 2), "12 one arg over 128 KiB: -E2BIG");
 	ktest_ok(killed(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "12 -E2BIG: child SIGKILLed");
+
+	t12_total(ring);
 
 	chain_init(&c, ring);
 	add_clone(&c, IOSQE_IO_LINK);
@@ -670,7 +766,175 @@ static void t13(struct io_uring *ring)
 	io_uring_queue_exit(&sq);
 }
 
-/* 14. An inline CLONE inherits the submitter's mask. */
+static volatile sig_atomic_t sigusr1_seen;
+
+static void on_sigusr1(int sig)
+{
+	sigusr1_seen++;
+}
+
+/*
+ * 14, -EINTR made certain. copy_process() fails with -ERESTARTNOINTR (the
+ * CQE says -EINTR) when the issuer has an unblocked signal pending, and a
+ * signal raised during io_uring_enter() is only delivered on its return. A
+ * pipe read end with O_ASYNC, owned by this thread (F_OWNER_TID) and
+ * F_SETSIG SIGUSR1, turns a WRITE into that signal: pipes are FMODE_NOWAIT,
+ * so the WRITE runs inline in io_submit_sqes() before the CLONE links
+ * queued behind it are issued, and every one of them must fail.
+ */
+static void t14_sigio(struct io_uring *ring)
+{
+	static char wbuf[] = "s";
+	struct f_owner_ex own = {.type = F_OWNER_TID, .pid = gettid()};
+	struct io_uring_sqe *sqe;
+	struct chain c;
+	int p[2];
+	int want[] = {1, -EINTR, -ECANCELED, -EINTR, -ECANCELED, -ECANCELED, -EINTR, -ECANCELED};
+
+	if (pipe(p) < 0)
+		return;
+	if (fcntl(p[0], F_SETOWN_EX, &own) < 0 || fcntl(p[0], F_SETSIG, SIGUSR1) < 0 ||
+	    fcntl(p[0], F_SETFL, O_ASYNC) < 0) {
+		ktest_ok(0, "14 O_ASYNC pipe setup: %s", strerror(errno));
+		goto out;
+	}
+	sigusr1_seen = 0;
+	chain_init(&c, ring);
+	sqe = sqe_at(&c);
+	io_uring_prep_write(sqe, p[1], wbuf, 1, 0);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	add_clone(&c, IOSQE_IO_HARDLINK);
+	add_nop(&c, 0, IOSQE_IO_HARDLINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	add_clone(&c, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	ktest_ok(res_is(&c, want, 8),
+		 "14 signal raised by an inline WRITE: each CLONE -EINTR, its chain -ECANCELED"
+		 " (hard-linked too)");
+	ktest_ok(sigusr1_seen == 1 && no_children(),
+		 "14 -EINTR: no child, the signal delivered once after the submit (%d)",
+		 (int)sigusr1_seen);
+out:
+	close(p[0]);
+	close(p[1]);
+}
+
+struct hammer {
+	pid_t tid;
+	atomic_bool stop;
+	long sent;
+};
+
+static void *hammer_fn(void *arg)
+{
+	struct hammer *h = arg;
+
+	while (!atomic_load(&h->stop)) {
+		syscall(SYS_tgkill, getpid(), h->tid, SIGUSR1);
+		h->sent++;
+		sched_yield();
+	}
+	return NULL;
+}
+
+/*
+ * 14, -EINTR raced: while the submitting thread sends rounds of 8 CLONE ->
+ * EXEC chains, a second thread tgkill()s it with a caught SIGUSR1 and a
+ * POSIX timer (SIGEV_THREAD_ID, every tick) does the same. On the test VM
+ * (1 CPU, PREEMPT_NONE) the thread runs only when the submitter sleeps or
+ * returns to user space, where the signal is delivered at once; the timer
+ * fires from the tick interrupt, so it can land inside io_uring_enter()
+ * between two CLONEs. Whether it does is up to timing: the number of
+ * -EINTR is reported, not asserted. Asserted: every CLONE is a pid or
+ * -EINTR (never -ERESTART*), an -EINTR chain is -ECANCELED and leaves no
+ * child, every pid execs and is reaped, no zombie is left.
+ */
+static void t14_hammer(struct io_uring *ring)
+{
+	enum { CHAINS = 8 };
+	long rounds = env_long("USPAWN_EINTR_ROUNDS", 100), pids = 0, eintr = 0, reaped = 0,
+	     bad = 0;
+	struct hammer h = {.tid = gettid()};
+	sigset_t usr1;
+	pthread_t th;
+
+	sigusr1_seen = 0;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	/* the hammer thread keeps SIGUSR1 blocked: only the submitter gets it */
+	pthread_sigmask(SIG_BLOCK, &usr1, NULL);
+	int err = pthread_create(&th, NULL, hammer_fn, &h);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	if (err) {
+		ktest_ok(0, "14 hammer thread: %s", strerror(err));
+		return;
+	}
+	struct sigevent sev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIGUSR1};
+	struct itimerspec every = {.it_value.tv_nsec = 1000000, .it_interval.tv_nsec = 1000000};
+	timer_t tick;
+	sev._sigev_un._tid = h.tid; /* glibc 2.36 lacks sigev_notify_thread_id */
+	bool timer = timer_create(CLOCK_MONOTONIC, &sev, &tick) == 0;
+	if (timer)
+		timer_settime(tick, 0, &every, NULL);
+	for (long r = 0; r < rounds; r++) {
+		int clone_res[CHAINS], exec_res[CHAINS], got = 0;
+
+		for (int i = 0; i < CHAINS; i++) {
+			struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+			uspawn_prep_clone(sqe);
+			sqe->flags = IOSQE_IO_LINK;
+			sqe->user_data = (uint64_t)i << 1;
+			sqe = io_uring_get_sqe(ring);
+			uspawn_prep_execveat(sqe, AT_FDCWD, "/bin/true", argv_true, envp0, 0);
+			sqe->user_data = (uint64_t)i << 1 | 1;
+			clone_res[i] = exec_res[i] = NOT_SEEN;
+		}
+		io_uring_submit(ring);
+		while (got < 2 * CHAINS) {
+			struct io_uring_cqe *cqe;
+			if (wait_cqe(ring, &cqe, 20) < 0)
+				break;
+			int i = (int)(cqe->user_data >> 1) % CHAINS;
+			if (cqe->user_data & 1)
+				exec_res[i] = cqe->res;
+			else
+				clone_res[i] = cqe->res;
+			io_uring_cqe_seen(ring, cqe);
+			got++;
+		}
+		for (int i = 0; i < CHAINS; i++) {
+			if (clone_res[i] > 0) {
+				pids++;
+				bad += exec_res[i] != 0;
+				int st = wait_pid(clone_res[i]);
+				reaped += st != -1;
+				bad += !exited0(st);
+			} else if (clone_res[i] == -EINTR) {
+				eintr++;
+				bad += exec_res[i] != -ECANCELED;
+			} else {
+				bad++;
+				fprintf(stderr, "#   round %ld chain %d: CLONE %d EXEC %d\n", r, i,
+					clone_res[i], exec_res[i]);
+			}
+		}
+	}
+	if (timer)
+		timer_delete(tick);
+	atomic_store(&h.stop, true);
+	pthread_join(th, NULL);
+	printf("# 14: %ld -EINTR of %ld CLONEs (%ld tgkill()s, timer %s, %d signals caught)\n",
+	       eintr, rounds * CHAINS, h.sent, timer ? "on" : "off", (int)sigusr1_seen);
+	ktest_ok(timer && !bad && pids + eintr == rounds * CHAINS && reaped == pids &&
+			 no_children(),
+		 "14 CLONE under tgkill: %ld pids (exec'd, reaped), %ld -EINTR (chain -ECANCELED, "
+		 "no child), %ld bad",
+		 pids, eintr, bad);
+}
+
+/* 14. An inline CLONE inherits the submitter's mask; a pending signal: -EINTR. */
 static void t14(struct io_uring *ring)
 {
 	static char *argv_blk[] = {"sigblk", "200", NULL}; /* SIGUSR2 = 12 -> bit 11 */
@@ -690,6 +954,8 @@ static void t14(struct io_uring *ring)
 	ktest_ok(res_is(&c, want, 2), "14 inline CLONE: spawned");
 	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1),
 		 "14 the exec'd child has the submitter's mask");
+	t14_sigio(ring);
+	t14_hammer(ring);
 }
 
 /* 15. SIGKILL the child while it blocks in a READ: every CQE still arrives. */
@@ -825,12 +1091,6 @@ static void t17(void)
 		;
 }
 
-static long env_long(const char *name, long def)
-{
-	const char *v = getenv(name);
-	return v ? atol(v) : def;
-}
-
 /*
  * 18. Many spawns (USPAWN_STRESS_N, default 2000), every 10th blocked in a
  * READ and SIGKILLed mid-chain; then the ring closes. The debug kernel run
@@ -888,6 +1148,9 @@ static void t18(void)
 		spawned += batch;
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			reaped++;
+		/* progress for long runs: a stopped run still says how far it got */
+		if (spawned % 5000 == 0)
+			printf("# 18: %ld spawns, %ld reaped, %ld bad\n", spawned, reaped, bad);
 	}
 	io_uring_queue_exit(&r);
 	for (pid_t w; reaped < spawned && ((w = waitpid(-1, NULL, 0)) > 0 || errno == EINTR);)
@@ -1142,6 +1405,8 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = on_sigusr1; /* 14: the signal that makes a CLONE fail */
+	sigaction(SIGUSR1, &sa, NULL);
 	if (io_uring_queue_init(MAXQ, &ring, 0) < 0) {
 		ktest_ok(0, "io_uring_queue_init");
 		return ktest_done();
