@@ -359,7 +359,9 @@ static intmax_t primary(struct arith *a, int noeval)
 	switch (t.kind) {
 	case T_LPAREN:
 		next(a);
+		enter(a);
 		v = assignment(a, noeval);
+		a->depth--;
 		if (a->tok.kind != T_RPAREN)
 			syntax(a, "expecting ')'");
 		next(a);
