@@ -6,8 +6,17 @@
 #include <liburing.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/wait.h>
 
 #include "uspawn.h"
+
+/* glibc names; musl (uring-sh's static build) lacks them */
+#ifndef W_EXITCODE
+#define W_EXITCODE(ret, sig) ((ret) << 8 | (sig))
+#endif
+#ifndef WCOREFLAG
+#define WCOREFLAG 0x80
+#endif
 
 /* What a ring entry's user_data points to: low 3 bits of an aligned pointer. */
 enum tag {
