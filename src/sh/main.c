@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uring-sh: a SHELL for make. Lines in ush's subset run here (the last
- * command exec'd directly, others spawned through libuspawn); any other
- * line, option or surprise is handed whole to /bin/sh with the same argv.
+ * uring-sh: a SHELL for make. `uring-sh -c LINE [arg0 [args]]` parses the
+ * whole line first and runs it here with dash's semantics; any other use
+ * (a script file, -i, options it does not take), a syntax error or a
+ * builtin it lacks hands the unchanged argv to /bin/sh.
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "run.h"
+#include "eval.h"
 
 static char arena_buf[4 << 20];
 
@@ -40,54 +42,196 @@ static void delegate(char **argv, char **envp, const char *reason)
 	_exit(127);
 }
 
-/* make passes -c, -ec, -e -c ...; anything else goes to /bin/sh. */
-static int parse_options(int argc, char **argv, int *errexit)
+/*
+ * dash's command line: option letters after - or + (c only with -),
+ * "-o name", "--". Returns the index of the command text, or -1 to
+ * delegate (no -c, or an option that is not the shell's business here).
+ */
+static int parse_options(int argc, char **argv, unsigned *opts)
 {
+	static const char letters[] = "eufxaC";
+	static const unsigned bits[] = {OPT_ERREXIT, OPT_NOUNSET,   OPT_NOGLOB,
+					OPT_XTRACE,  OPT_ALLEXPORT, OPT_NOCLOBBER};
+	static const char *const names[] = {"errexit", "nounset",   "noglob",
+					    "xtrace",  "allexport", "noclobber"};
 	int i, cflag = 0;
 
 	for (i = 1; i < argc && (argv[i][0] == '-' || argv[i][0] == '+'); i++) {
 		const char *a = argv[i];
+		int on = a[0] == '-';
 		if (!a[1])
 			return -1;
+		if (on && a[1] == '-' && !a[2]) {
+			i++;
+			break;
+		}
 		for (int j = 1; a[j]; j++) {
-			if (a[j] == 'c' && a[0] == '-')
+			if (a[j] == 'c' && on) {
 				cflag = 1;
-			else if (a[j] == 'e')
-				*errexit = a[0] == '-';
-			else
+				continue;
+			}
+			if (a[j] == 'o') {
+				const char *name = argv[++i];
+				unsigned k = 0;
+				if (!name)
+					return -1;
+				while (k < 6 && strcmp(names[k], name))
+					k++;
+				if (k == 6)
+					return -1;
+				*opts = on ? *opts | bits[k] : *opts & ~bits[k];
+				continue;
+			}
+			const char *l = strchr(letters, a[j]);
+			if (!l)
 				return -1;
+			unsigned bit = bits[l - letters];
+			*opts = on ? *opts | bit : *opts & ~bit;
 		}
 	}
 	return cflag && i < argc ? i : -1;
 }
 
+static const char *check_tree(const struct node *n);
+
+static const char *check_word(const struct word *w)
+{
+	for (unsigned i = 0; i < w->nparts; i++) {
+		const struct wpart *p = &w->parts[i];
+		const char *r = NULL;
+		if (p->type == WP_CMDSUB)
+			r = check_tree(p->cmd);
+		else if (p->type == WP_PARAM && p->param->arg)
+			r = check_word(p->param->arg);
+		else if (p->type == WP_ARITH)
+			r = check_word(p->arith);
+		if (r)
+			return r;
+	}
+	return NULL;
+}
+
+static const char *check_simple(const struct node *n)
+{
+	const char *r = NULL;
+
+	if (n->u.simple.nargs) {
+		const struct word *w = &n->u.simple.args[0];
+		if (w->nparts == 1 && w->parts[0].type == WP_LIT &&
+		    builtin_unsupported(w->parts[0].s, w->parts[0].n))
+			return "builtin";
+	}
+	for (unsigned i = 0; !r && i < n->u.simple.nargs; i++)
+		r = check_word(&n->u.simple.args[i]);
+	for (unsigned i = 0; !r && i < n->u.simple.nassigns; i++)
+		r = check_word(&n->u.simple.assigns[i].value);
+	return r;
+}
+
+/* what the interpreter cannot run: the builtins dash has and it lacks */
+static const char *check_tree(const struct node *n)
+{
+	const char *r = NULL;
+
+	if (!n)
+		return NULL;
+	for (const struct redir *rd = n->redirs; rd && !r; rd = rd->next)
+		r = check_word(rd->op == R_HEREDOC ? &rd->body : &rd->target);
+	if (r)
+		return r;
+	switch (n->type) {
+	case N_SIMPLE:
+		return check_simple(n);
+	case N_PIPE:
+		for (unsigned i = 0; !r && i < n->u.pipe.n; i++)
+			r = check_tree(n->u.pipe.cmds[i]);
+		return r;
+	case N_AND:
+	case N_OR:
+	case N_SEQ:
+		r = check_tree(n->u.bin.left);
+		return r ? r : check_tree(n->u.bin.right);
+	case N_NOT:
+	case N_BG:
+	case N_SUBSHELL:
+	case N_GROUP:
+		return check_tree(n->u.sub.body);
+	case N_IF:
+	case N_WHILE:
+	case N_UNTIL:
+		r = check_tree(n->u.ctl.cond);
+		if (!r)
+			r = check_tree(n->u.ctl.body);
+		return r ? r : check_tree(n->u.ctl.other);
+	case N_FOR:
+		for (unsigned i = 0; !r && i < n->u.loop.nwords; i++)
+			r = check_word(&n->u.loop.words[i]);
+		return r ? r : check_tree(n->u.loop.body);
+	case N_CASE:
+		r = check_word(&n->u.cas.subject);
+		for (unsigned i = 0; !r && i < n->u.cas.n; i++) {
+			for (unsigned j = 0; !r && j < n->u.cas.items[i].npats; j++)
+				r = check_word(&n->u.cas.items[i].pats[j]);
+			if (!r)
+				r = check_tree(n->u.cas.items[i].body);
+		}
+		return r;
+	case N_FUNC:
+		return check_tree(n->u.func.body);
+	}
+	return NULL;
+}
+
+/* USPAWN_SH_EXEC_LAST=1: the line's last simple command replaces the shell */
+static struct node *last_command(struct node *n)
+{
+	while (n && n->type == N_SEQ)
+		n = n->u.bin.right;
+	return n && n->type == N_SIMPLE ? n : NULL;
+}
+
 int main(int argc, char **argv, char **envp)
 {
 	struct ush_arena a = {arena_buf, sizeof arena_buf, 0};
-	struct shell sh;
-	struct ush_line line;
-	int errexit = 0;
-	int i = parse_options(argc, argv, &errexit);
+	static struct shell sh;
+	unsigned opts = 0;
+	int i = parse_options(argc, argv, &opts);
 
 	if (i < 0)
 		delegate(argv, envp, "option");
 	const char *text = argv[i];
 	size_t len = strlen(text);
 	/* the arena must never run out mid-run: that would be a difference */
-	if (len > sizeof arena_buf / 16)
+	if (len > sizeof arena_buf / 32)
 		delegate(argv, envp, "line too long");
-	enum ush_class c = ush_parse(&a, text, len, &line);
-	if (c == USH_SPAWN || c == USH_NATIVE)
-		c = ush_check(&line, envp);
-	if (c == USH_DELEGATE || c == USH_SYNTAX)
-		delegate(argv, envp, c == USH_SYNTAX ? "syntax" : line.reason);
+	const char *err = NULL, *reason = NULL;
+	unsigned errline = 0;
+	struct node *tree = syntax_parse(&a, text, len, 1, &err, &errline, &reason);
+	if (err)
+		delegate(argv, envp, err == SYNTAX_UNSUPPORTED ? reason : "syntax");
+	const char *why = check_tree(tree);
+	if (why)
+		delegate(argv, envp, why);
 	stats(envp, "native", NULL);
-	memset(&sh, 0, sizeof sh);
 	sh.a = &a;
 	sh.arg0 = i + 1 < argc ? argv[i + 1] : argv[0];
+	sh.opts = opts;
 	sh.environ = envp;
-	sh.errexit = errexit;
+	sh.rootpid = getpid();
+	if (i + 2 < argc) {
+		sh.nparams = (unsigned)(argc - i - 2);
+		sh.params = calloc(sh.nparams + 1, sizeof *sh.params);
+		if (!sh.params)
+			eval_oom(&sh);
+		for (unsigned k = 0; k < sh.nparams; k++)
+			if (!(sh.params[k] = strdup(argv[i + 2 + k])))
+				eval_oom(&sh);
+	} else {
+		sh.params = calloc(1, sizeof *sh.params);
+	}
 	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
-	sh.exec_last = el && el[0] == '1';
-	run_line(&sh, &line);
+	if (el && el[0] == '1')
+		ev.exec_node = last_command(tree);
+	eval_node(&sh, tree);
+	shell_exit(&sh, sh.status);
 }

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The evaluator's own pieces (eval*.c, jobs.c, redirect.c, trap.c, func.c,
+ * shell_builtins.c): what they share beyond shell.h.
+ */
+#ifndef USH_EVAL_H
+#define USH_EVAL_H
+
+#include <signal.h>
+#include "shell.h"
+
+/* break / continue / return unwinding, as dash's evalskip */
+enum { SKIP_NONE, SKIP_BREAK, SKIP_CONT, SKIP_FUNC };
+
+struct evalctl {
+	int skip;               /* SKIP_*: unwinding in progress */
+	unsigned skipcount;     /* loops still to leave (break/continue n) */
+	unsigned loopnest;      /* loops running in the current function */
+	unsigned funcnest;      /* function calls (return works inside them) */
+	unsigned dotnest;       /* `.` files (return ends them too) */
+	int exec_last;          /* USPAWN_SH_EXEC_LAST=1 */
+	const char *cmdname;    /* the builtin running, for its messages */
+	int special;            /* it is a special builtin: its errors end the shell */
+	int back_status;        /* $? of the last command substitution of a command */
+	struct node *exec_node; /* a child's only command: exec it, no fork */
+};
+extern struct evalctl ev;
+
+/* eval.c */
+int eval_node(struct shell *sh, struct node *n);
+/* parse and run text (eval, ., trap actions); 2 after a syntax error */
+int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno);
+/* the set -e check after a command, a pipeline or a subshell */
+void eval_errexit(struct shell *sh, int status);
+void eval_oom(struct shell *sh) __attribute__((noreturn));
+
+/* eval_simple.c */
+int eval_simple(struct shell *sh, struct node *n);
+/* a pipeline member, forked (pid) or spawned */
+struct member {
+	pid_t pid;
+	int spawned, status;
+	char *name; /* spawned: argv[0] for an exec failure message */
+};
+int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct member *m);
+int simple_job_status(struct shell *sh, struct member *m, const struct uspawn_event *e);
+struct builtin;
+int builtin_run(struct shell *sh, const struct builtin *b, int special, char **argv);
+int eval_command_argv(struct shell *sh, char **argv, const char *pathvar);
+/* run argv as a command of the shell (exec builtin: replace the shell) */
+void exec_external(struct shell *sh, char **argv, char **envp, const char *pathvar)
+	__attribute__((noreturn));
+/* the PATH the shell searches */
+const char *eval_pathvar(struct shell *sh);
+/* xtrace: PS4 then the words */
+void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **argv);
+
+/* redirect.c: redirections applied to the shell, saved for undoing */
+struct redirsave {
+	struct {
+		int fd, copy; /* copy -1: fd was closed before */
+	} * v;
+	unsigned n, cap;
+};
+/* sv NULL: permanent (exec). -1 after dash's message. */
+int redirect_apply(struct shell *sh, const struct redir *r, struct redirsave *sv);
+void redirect_restore(struct redirsave *sv);
+/* fd onto target, saved in sv (fd < 0: nothing to do) */
+int redirect_dup(struct redirsave *sv, int fd, int target);
+/* keep fds the shell opens itself clear of the 0-9 users can name */
+int fd_high(int fd);
+
+/* jobs.c */
+/* fork a subshell: 0 in the child (with the state a subshell starts with) */
+pid_t fork_sub(struct shell *sh);
+/* wait for a forked child; the status as $? (with dash's signal messages) */
+int wait_child(struct shell *sh, pid_t pid);
+int status_of(int ws);
+int eval_pipe(struct shell *sh, struct node *n);
+int eval_background(struct shell *sh, struct node *n);
+int eval_subshell(struct shell *sh, struct node *n);
+/* the wait builtin */
+int jobs_wait(struct shell *sh, int argc, char **argv);
+struct uspawn *jobs_ring(struct shell *sh);
+/* in a forked child: run the tree and exit */
+void eval_in_child(struct shell *sh, struct node *n) __attribute__((noreturn));
+
+/* trap.c */
+extern volatile sig_atomic_t trap_pending;
+void trap_run_pending(struct shell *sh);
+void trap_child_reset(struct shell *sh); /* in a forked subshell */
+int trap_any(struct shell *sh);          /* a trap is set (no exec of the last command) */
+int trap_set(int sig);                   /* sig has an action (not default, not ignored) */
+int trap_builtin(struct shell *sh, int argc, char **argv);
+int trap_waiting_sig(void); /* a trapped signal that interrupted wait, or 0 */
+
+/* func.c */
+struct node *func_find(struct shell *sh, const char *name);
+void func_define(struct shell *sh, struct node *n);
+int func_unset(struct shell *sh, const char *name);
+int func_call(struct shell *sh, struct node *body, char **argv);
+/* local: save the variable until the function returns */
+int func_local(struct shell *sh, const char *name, size_t n);
+
+/* shell_builtins.c */
+typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
+enum { BI_SPECIAL = 1, BI_ASSIGN = 2 };
+struct builtin {
+	const char *name;
+	builtin_fn fn;
+	unsigned flags;
+};
+const struct builtin *builtin_find(const char *name);
+/* the builtins dash has and uring-sh does not run (delegate the line) */
+int builtin_unsupported(const char *name, size_t n);
+
+#endif /* USH_EVAL_H */
