@@ -7,7 +7,10 @@
 # vmlinux and of all object files for each run: they must be equal.
 #
 # KTARGET (default vmlinux) builds less when time is short, e.g. "kernel/ mm/";
-# then only the object files are compared.
+# then only the object files are compared. CONFIGS (default "stock uring-sh
+# preload") picks the ways; stock must come first (the ratios' base).
+# The uring-sh runs also record USPAWN_SH_STATS: the share of the build's
+# shell invocations uring-sh ran natively is printed at the end.
 # The source is extracted once into $USPAWN_CACHE/kbuild (outside the repo).
 # A build takes both cores for minutes: run it when nobody else measures.
 set -eu
@@ -16,6 +19,7 @@ URING_SH=$(realpath "$1")
 PRELOAD=$(realpath "$2")
 ROUNDS=${3:-1}
 KTARGET=${KTARGET:-vmlinux}
+CONFIGS=${CONFIGS:-stock uring-sh preload}
 CACHE=${USPAWN_CACHE:-/var/cache/uspawn}/kbuild
 SRC=$CACHE/linux-source-6.12
 OUT=$CACHE/out
@@ -42,7 +46,7 @@ build() {
 	make -s -C "$SRC" O="$OUT" tinyconfig > "$LOG/$cfg.config" 2>&1
 	case $cfg in
 	stock) set -- make ;;
-	uring-sh) set -- make SHELL="$URING_SH" ;;
+	uring-sh) set -- env USPAWN_SH_STATS="$LOG/uring-sh.stats" make SHELL="$URING_SH" ;;
 	preload) set -- env LD_PRELOAD="$PRELOAD" make ;;
 	esac
 	s=$(date +%s.%N)
@@ -63,9 +67,10 @@ build() {
 echo "# linux-source-6.12 tinyconfig, make -j2 $KTARGET, $ROUNDS round(s), $(nproc) cores," \
 	"load before: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 : > "$LOG/results"
+rm -f "$LOG/uring-sh.stats"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-	for cfg in stock uring-sh preload; do
+	for cfg in $CONFIGS; do
 		res=$(build $cfg) || exit 1
 		echo "$cfg $res" | tee -a "$LOG/results" >&2
 	done
@@ -73,13 +78,32 @@ while [ $r -lt "$ROUNDS" ]; do
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-9s %-10s %-7s %-17s %-17s %s\n' config "wall s" ratio vmlinux objects "(.o files)"
-awk '$1 == "stock" {s[++ns] = $2} {c[NR] = $1; t[NR] = $2; v[NR] = $3; o[NR] = $4; n[NR] = $5}
+awk -v nc="$(echo $CONFIGS | wc -w)" '$1 == "stock" {s[++ns] = $2} {c[NR] = $1; t[NR] = $2; v[NR] = $3; o[NR] = $4; n[NR] = $5}
 END {
 	for (i = 1; i <= NR; i++) {
-		base = s[int((i - 1) / 3) + 1]
+		base = s[int((i - 1) / nc) + 1]
 		printf "%-9s %-10s %-7s %-17s %-17s %s\n", c[i], t[i], sprintf("%.3fx", t[i] / base), v[i], o[i], n[i]
 	}
 }' "$LOG/results"
+# per config: median of the rounds' ratios to their own stock run
+awk -v nc="$(echo $CONFIGS | wc -w)" '{c[NR] = $1; t[NR] = $2}
+END {
+	for (i = 1; i <= NR; i++) {
+		base = t[int((i - 1) / nc) * nc + 1]
+		r[c[i]] = r[c[i]] " " t[i] / base
+	}
+	for (k in r) {
+		n = split(r[k], v, " ")
+		for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
+		printf "median %-9s %.3fx (%d rounds)\n", k, (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2, n
+	}
+}' "$LOG/results"
+if [ -f "$LOG/uring-sh.stats" ]; then
+	t=$(grep -c '' "$LOG/uring-sh.stats")
+	n=$(grep -c '^native' "$LOG/uring-sh.stats" || true)
+	echo "uring-sh: $n of $t shell invocations native ($(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.1f", 100 * n / t }')%); top delegation reasons:"
+	grep -v '^native' "$LOG/uring-sh.stats" | sort | uniq -c | sort -rn | head -5
+fi
 if [ "$(cut -d' ' -f3,4 "$LOG/results" | sort -u | wc -l)" -eq 1 ]; then
 	echo "identical: every run produced the same object files (and vmlinux, when built)"
 else
