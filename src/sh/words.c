@@ -211,6 +211,8 @@ static void xp_arith(struct xp *x, const struct word *w, int quoted)
 
 void xp_word(struct xp *x, const struct word *w, int ctx)
 {
+	if (!w)
+		return; /* ${x-} */
 	for (unsigned i = 0; i < w->nparts && !x->oom; i++) {
 		const struct wpart *p = &w->parts[i];
 		int quoted = p->quoted || ctx == C_QUOTED;
@@ -412,6 +414,34 @@ static int literal_word(struct shell *sh, const struct word *w, int mode, char *
 	return 1;
 }
 
+static char *xp_string(struct xp *x);
+
+/* NAME=... in unquoted text at the start: an assignment to export/readonly/local */
+static int assignment_word(const struct word *w)
+{
+	if (!w->nparts || w->parts[0].type != WP_LIT || w->parts[0].quoted)
+		return 0;
+	const char *s = w->parts[0].s;
+	size_t n = w->parts[0].n, i = 0;
+	if (!n || (s[0] >= '0' && s[0] <= '9'))
+		return 0;
+	while (i < n && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+			 (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+		i++;
+	return i && i < n && s[i] == '=';
+}
+
+static int push_string(struct strvec *out, char *s)
+{
+	if (!s)
+		return -1;
+	if (strvec_push(out, s) < 0) {
+		free(s);
+		return -1;
+	}
+	return 0;
+}
+
 int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strvec *out)
 {
 	struct xp x;
@@ -423,16 +453,19 @@ int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strv
 		if (lit < 0)
 			return -1;
 		if (lit) {
-			if (strvec_push(out, s) < 0) {
-				free(s);
+			if (push_string(out, s) < 0)
 				return -1;
-			}
 			continue;
 		}
-		xp_init(&x, sh, X_FIELDS);
-		x.decl = decl_command(out, first);
+		int decl = i && decl_command(out, first);
+		/* export x=$y: one string, as an assignment (dash 0.5.12) */
+		int as_string = decl && assignment_word(&w[i]);
+		xp_init(&x, sh, as_string ? X_STRING : X_FIELDS);
+		x.decl = decl;
 		xp_word(&x, &w[i], C_PLAIN);
-		int r = x.oom ? -1 : fields_out(&x, out);
+		int r = -1;
+		if (!x.oom)
+			r = as_string ? push_string(out, xp_string(&x)) : fields_out(&x, out);
 		xp_free(&x);
 		if (r < 0)
 			return -1;
