@@ -21,6 +21,7 @@ struct var {
 	char *text;     /* "NAME=value", or the name alone without V_SET; NULL: empty slot */
 	unsigned n;     /* name length */
 	unsigned flags; /* SHVAR_EXPORT | SHVAR_READONLY | V_* */
+	size_t cap;     /* V_OWNED: the bytes allocated for text */
 };
 
 struct vartab {
@@ -104,31 +105,60 @@ static struct var *var_make(struct vartab *t, const char *name, size_t n)
 		memcpy(v->text, name, n);
 		v->text[n] = 0;
 		v->n = n;
+		v->cap = n + 1;
 		v->flags = V_OWNED;
 		t->used++;
 	}
 	return v;
 }
 
-static void var_settext(struct var *v, char *text, unsigned flags)
+static void var_settext(struct var *v, char *text, unsigned flags, size_t cap)
 {
 	if (v->flags & V_OWNED)
 		free(v->text);
 	v->text = text;
+	v->cap = cap;
 	v->flags = (v->flags & ~(V_OWNED | V_SET)) | flags;
 }
 
+/* the new value, in place when it fits (loops assign the same names over and over) */
 static int var_setvalue(struct var *v, const char *value)
 {
-	size_t vl = strlen(value);
-	char *s = malloc(v->n + vl + 2);
+	size_t vl = strlen(value), need = v->n + vl + 2;
 
+	if ((v->flags & V_OWNED) && need <= v->cap) {
+		memmove(v->text + v->n + 1, value, vl + 1);
+		v->text[v->n] = '=';
+		v->flags |= V_SET;
+		return 0;
+	}
+	size_t cap = (need + 15) & ~(size_t)15;
+	char *s = malloc(cap);
 	if (!s)
 		return -1;
 	memcpy(s, v->text, v->n);
 	s[v->n] = '=';
 	memcpy(s + v->n + 1, value, vl + 1);
-	var_settext(v, s, V_OWNED | V_SET);
+	var_settext(v, s, V_OWNED | V_SET, cap);
+	return 0;
+}
+
+/* no value any more: the text keeps only the name */
+static int var_clear(struct var *v)
+{
+	if (!(v->flags & V_SET))
+		return 0;
+	if (v->flags & V_OWNED) {
+		v->text[v->n] = 0;
+		v->flags &= ~V_SET;
+		return 0;
+	}
+	char *s = malloc(v->n + 1);
+	if (!s)
+		return -1;
+	memcpy(s, v->text, v->n);
+	s[v->n] = 0;
+	var_settext(v, s, V_OWNED, v->n + 1);
 	return 0;
 }
 
@@ -158,7 +188,7 @@ static void import_pwd(struct vartab *t, const char *pwd)
 	char *buf = malloc(4100);
 	if (buf && getcwd(buf + 4, 4096)) {
 		memcpy(buf, "PWD=", 4);
-		var_settext(v, buf, V_OWNED | V_SET);
+		var_settext(v, buf, V_OWNED | V_SET, 4100);
 		return;
 	}
 	free(buf);
@@ -203,7 +233,7 @@ static struct vartab *tab_of(struct shell *sh)
 			continue;
 		struct var *v = var_make(t, *e, eq - *e);
 		if (v) {
-			var_settext(v, *e, V_SET);
+			var_settext(v, *e, V_SET, 0);
 			v->flags |= SHVAR_EXPORT;
 		}
 	}
@@ -288,14 +318,8 @@ int shvar_unset(struct shell *sh, const char *name, size_t n)
 	}
 	if (v->flags & SHVAR_EXPORT)
 		t->env_dirty = 1;
-	if (v->flags & V_SET) {
-		char *s = malloc(n + 1);
-		if (!s)
-			return -1;
-		memcpy(s, name, n);
-		s[n] = 0;
-		var_settext(v, s, V_OWNED);
-	}
+	if (var_clear(v) < 0)
+		return -1;
 	v->flags &= V_OWNED;
 	return 0;
 }
@@ -396,10 +420,8 @@ void shvar_restore(struct shell *sh, void *saved)
 			t->env_dirty = 1;
 		if (s->value) {
 			var_setvalue(v, s->value);
-		} else if (v->flags & V_SET) {
-			char *name = strdup(s->name);
-			if (name)
-				var_settext(v, name, V_OWNED);
+		} else {
+			var_clear(v);
 		}
 		v->flags = (v->flags & (V_OWNED | V_SET)) | s->flags;
 	}

@@ -76,7 +76,8 @@ static int xp_room(struct xp *x, size_t more)
 		return -1;
 	}
 	memcpy(s, x->s, x->n);
-	memcpy(a, x->a, x->n);
+	if (x->mode == X_FIELDS)
+		memcpy(a, x->a, x->n);
 	if (x->s != x->in_s) {
 		free(x->s);
 		free(x->a);
@@ -87,13 +88,41 @@ static int xp_room(struct xp *x, size_t more)
 	return 0;
 }
 
+/* a pattern's quoted bytes, escaped with \ as pattern.h wants them */
+static void xp_add_escaped(struct xp *x, const char *s, size_t n)
+{
+	if (xp_room(x, 2 * n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (pattern_special(s[i]))
+			x->s[x->n++] = '\\';
+		x->s[x->n++] = s[i];
+	}
+}
+
 void xp_add(struct xp *x, const char *s, size_t n, unsigned char attr)
 {
-	if (!n || xp_room(x, n) < 0)
+	if (!n)
+		return;
+	if (x->mode == X_PATTERN && (attr & A_QUOTED)) {
+		xp_add_escaped(x, s, n);
+		return;
+	}
+	if (xp_room(x, n) < 0)
 		return;
 	memcpy(x->s + x->n, s, n);
-	memset(x->a + x->n, attr, n);
+	if (x->mode == X_FIELDS)
+		memset(x->a + x->n, attr, n);
 	x->n += n;
+}
+
+/* the buffer as a C string (X_STRING, X_PATTERN), valid until xp_free */
+const char *xp_cstr(struct xp *x)
+{
+	if (xp_room(x, 1) < 0)
+		return NULL;
+	x->s[x->n] = 0;
+	return x->s;
 }
 
 void xp_mark(struct xp *x)
@@ -185,14 +214,18 @@ static void xp_arith(struct xp *x, const struct word *w, int quoted)
 	struct arith_env env = {arith_get, arith_set, &c};
 	char msg[512], num[32];
 	intmax_t v;
-	char *expr = words_string(x->sh, w);
+	struct xp e;
 
+	xp_init(&e, x->sh, X_STRING);
+	xp_word(&e, w, C_PLAIN);
+	const char *expr = e.oom ? NULL : xp_cstr(&e);
 	if (!expr) {
+		xp_free(&e);
 		x->oom = 1;
 		return;
 	}
 	int r = arith_eval(expr, &env, &v, msg, sizeof msg);
-	free(expr);
+	xp_free(&e);
 	if (r < 0) {
 		if (c.set_failed || !msg[0])
 			shell_exit(x->sh, 2);
@@ -473,25 +506,15 @@ int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strv
 	return 0;
 }
 
-/* the buffer as a string: quote removal, or (pattern) quoted bytes escaped */
+/* the buffer as a malloc'd string (X_STRING, X_PATTERN: already quote-removed or escaped) */
 static char *xp_string(struct xp *x)
 {
-	size_t len = x->n;
+	char *s = malloc(x->n + 1);
 
-	if (x->mode == X_PATTERN)
-		for (size_t i = 0; i < x->n; i++)
-			len += (x->a[i] & A_QUOTED) && pattern_special(x->s[i]);
-	char *s = malloc(len + 1), *q = s;
-	if (!s)
-		return NULL;
-	for (size_t i = 0; i < x->n; i++) {
-		if (x->a[i] & A_MARK)
-			continue;
-		if (x->mode == X_PATTERN && (x->a[i] & A_QUOTED) && pattern_special(x->s[i]))
-			*q++ = '\\';
-		*q++ = x->s[i];
+	if (s) {
+		memcpy(s, x->s, x->n);
+		s[x->n] = 0;
 	}
-	*q = 0;
 	return s;
 }
 

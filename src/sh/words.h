@@ -36,7 +36,7 @@ struct xp {
 	int oom;
 	int decl;         /* the command is export/readonly/local: assignment tildes expand */
 	char *s;          /* the bytes */
-	unsigned char *a; /* their attributes */
+	unsigned char *a; /* their attributes (X_FIELDS only) */
 	size_t n, cap;
 	struct region *r;
 	unsigned nr, rcap;
@@ -53,6 +53,7 @@ void xp_mark(struct xp *x);
 void xp_region(struct xp *x, size_t beg, int nulonly);
 void xp_value(struct xp *x, const char *s, size_t n, int quoted);
 void xp_word(struct xp *x, const struct word *w, int ctx);
+const char *xp_cstr(struct xp *x);
 
 /* words_param.c */
 void xp_param(struct xp *x, const struct param *p, int quoted);

@@ -61,30 +61,63 @@ static int at_null(struct shell *sh, char which)
 }
 
 /*
- * $@ and $* (vals: the parameters, maybe trimmed). Fields: "$@" makes one
- * field per parameter (a NUL-only region), unquoted both separate them with
- * NUL (splitting whitespace to dash); "$*" and strings join with IFS[0].
+ * $@ and $* joined as they expand here: in fields, "$@" and unquoted $@ $*
+ * put a NUL between parameters (a separator to field splitting), "$*" and
+ * strings the first character of IFS. The trims apply to this whole text.
  */
-static void emit_params(struct xp *x, char which, int quoted, char **vals, unsigned n)
+static char *join_params(struct xp *x, char which, int quoted, size_t *len)
+{
+	struct shell *sh = x->sh;
+	int nul = x->mode == X_FIELDS && !(quoted && which == '*');
+	char sep = nul ? 0 : ifs_first(sh);
+	size_t n = 0;
+
+	for (unsigned i = 0; i < sh->nparams; i++)
+		n += strlen(sh->params[i]) + 1;
+	char *s = malloc(n + 1), *p = s;
+	if (!s)
+		return NULL;
+	for (unsigned i = 0; i < sh->nparams; i++) {
+		size_t l = strlen(sh->params[i]);
+		if (i && (nul || sep))
+			*p++ = sep;
+		memcpy(p, sh->params[i], l);
+		p += l;
+	}
+	*p = 0;
+	*len = p - s;
+	return s;
+}
+
+/* the joined text in the buffer: "$@" is a NUL-only region, unquoted ones split */
+static void emit_joined(struct xp *x, char which, int quoted, const char *s, size_t n)
 {
 	size_t beg = x->n;
-	int fields = x->mode == X_FIELDS;
-	char sep = 0;
 
-	if (!fields || (quoted && which == '*'))
-		sep = ifs_first(x->sh);
-	if (fields && quoted && which == '@' && !n)
+	if (x->mode == X_FIELDS && quoted && which == '@') {
+		if (!x->sh->nparams)
+			return;
+		for (size_t i = 0; i < n; i++)
+			xp_add(x, s + i, 1, s[i] ? A_QUOTED : 0);
+		xp_region(x, beg, 1);
 		return;
-	for (unsigned i = 0; i < n; i++) {
-		if (i && (sep || (fields && !(quoted && which == '*'))))
-			xp_add(x, &sep, 1,
-			       fields && quoted && which == '@' ? 0 : (quoted ? A_QUOTED : 0));
-		xp_add(x, vals[i], strlen(vals[i]), quoted ? A_QUOTED : 0);
 	}
+	xp_add(x, s, n, quoted ? A_QUOTED : 0);
 	if (!quoted)
 		xp_region(x, beg, 0);
-	else if (fields && which == '@')
-		xp_region(x, beg, 1);
+}
+
+static void emit_params(struct xp *x, char which, int quoted)
+{
+	size_t n;
+	char *s = join_params(x, which, quoted, &n);
+
+	if (!s) {
+		x->oom = 1;
+		return;
+	}
+	emit_joined(x, which, quoted, s, n);
+	free(s);
 }
 
 /* the smallest/largest prefix/suffix of s matching pat removed: [*b, *e) stays */
@@ -124,53 +157,45 @@ static void trim(int op, const char *pat, const char *s, size_t n, size_t *b, si
 	}
 }
 
-static char *trimmed(int op, const char *pat, const char *s)
+/* a word with no expansion in it: expanding it cannot change a variable */
+static int pure_word(const struct word *w)
 {
-	size_t b, e, n = strlen(s);
-
-	trim(op, pat, s, n, &b, &e);
-	char *r = malloc(e - b + 1);
-	if (r) {
-		memcpy(r, s + b, e - b);
-		r[e - b] = 0;
-	}
-	return r;
+	for (unsigned i = 0; w && i < w->nparts; i++)
+		if (w->parts[i].type != WP_LIT)
+			return 0;
+	return 1;
 }
 
 static void xp_trim(struct xp *x, const struct param *p, const char *v, int quoted)
 {
-	struct shell *sh = x->sh;
+	size_t n, b, e;
+	struct xp px;
 	/* the value is taken before the pattern expands ($((x=1)) may change it) */
-	char *val = is_at(p) ? NULL : strdup(v);
-	char *pat = is_at(p) || val ? words_pattern(sh, p->arg) : NULL;
+	char *val = is_at(p)            ? join_params(x, p->name[0], quoted, &n)
+		    : pure_word(p->arg) ? (char *)v
+					: strdup(v);
 
-	if (!pat) {
-		free(val);
+	if (!val) {
 		x->oom = 1;
 		return;
 	}
-	if (val) {
-		size_t b, e;
-		trim(p->op, pat, val, strlen(val), &b, &e);
-		xp_value(x, val + b, e - b, quoted);
-		free(val);
-		free(pat);
-		return;
-	}
-	char **vals = calloc(sh->nparams + 1, sizeof *vals);
-	unsigned k = 0;
-	if (vals)
-		for (; k < sh->nparams; k++)
-			if (!(vals[k] = trimmed(p->op, pat, sh->params[k])))
-				break;
-	if (!vals || k < sh->nparams)
+	xp_init(&px, x->sh, X_PATTERN);
+	xp_word(&px, p->arg, C_PLAIN);
+	const char *pat = px.oom ? NULL : xp_cstr(&px);
+	if (pat) {
+		if (!is_at(p))
+			n = strlen(val);
+		trim(p->op, pat, val, n, &b, &e);
+		if (is_at(p))
+			emit_joined(x, p->name[0], quoted, val + b, e - b);
+		else
+			xp_value(x, val + b, e - b, quoted);
+	} else {
 		x->oom = 1;
-	else
-		emit_params(x, p->name[0], quoted, vals, k);
-	for (unsigned i = 0; i < k; i++)
-		free(vals[i]);
-	free(vals);
-	free(pat);
+	}
+	xp_free(&px);
+	if (val != v)
+		free(val);
 }
 
 static void emit_number(struct xp *x, size_t v, int quoted)
@@ -189,7 +214,7 @@ static void emit_number(struct xp *x, size_t v, int quoted)
 static void emit_own(struct xp *x, const struct param *p, const char *v, int quoted)
 {
 	if (is_at(p))
-		emit_params(x, p->name[0], quoted, x->sh->params, x->sh->nparams);
+		emit_params(x, p->name[0], quoted);
 	else
 		xp_value(x, v, strlen(v), quoted);
 }
