@@ -113,14 +113,6 @@ int syn_readtoken(struct psr *P)
 	return t;
 }
 
-static int peek(struct psr *P)
-{
-	int t = syn_readtoken(P);
-
-	P->pushback = 1;
-	return t;
-}
-
 static struct node *new_node(struct psr *P, int type, unsigned line)
 {
 	struct node *n = syn_alloc(P, sizeof *n);
@@ -230,15 +222,15 @@ static struct node *andor(struct psr *P)
  */
 struct node *syn_list(struct psr *P, int nlflag)
 {
+	int chknl = nlflag & 1 ? 0 : P_NL;
 	struct node *n1 = NULL;
 
 	for (;;) {
-		int t = peek(P);
+		P->kw = chknl | P_KW;
+		int t = syn_readtoken(P);
 
-		if ((t == T_NL && (nlflag & 1)) || t == T_EOF)
-			return n1;
-		P->kw = P_NL | P_KW;
-		if (nlflag == 2 && ends_list(peek(P)))
+		P->pushback = 1;
+		if (t == T_NL || t == T_EOF || (nlflag == 2 && ends_list(t)))
 			return n1;
 		nlflag |= 2;
 		struct node *n2 = andor(P);
@@ -249,12 +241,10 @@ struct node *syn_list(struct psr *P, int nlflag)
 			n2 = bg;
 		}
 		n1 = n1 ? binary(P, N_SEQ, n1, n2) : n2;
-		if (t == T_NL && !(nlflag & 1))
+		if ((t == T_NL && chknl) || t == T_BG || t == T_SEMI)
 			continue;
-		if (t != T_BG && t != T_SEMI) {
-			P->pushback = 1;
-			return n1;
-		}
+		P->pushback = 1;
+		return n1;
 	}
 }
 
@@ -305,7 +295,10 @@ static struct redir *redirection(struct psr *P)
 
 	r->op = (unsigned char)P->rop;
 	r->fd = P->rfd;
-	if (syn_readtoken(P) != T_WORD)
+	P->eofmark = r->op == R_HEREDOC;
+	int t = syn_readtoken(P);
+	P->eofmark = 0;
+	if (t != T_WORD)
 		syn_expect(P, -1);
 	if (r->op == R_HEREDOC) {
 		struct heredoc *h = syn_alloc(P, sizeof *h);

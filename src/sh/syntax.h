@@ -85,6 +85,9 @@ struct psr {
 	int rop, rfd;                 /* T_REDIR: enum redir_op and fd */
 	int rstrip;                   /* T_REDIR: <<- */
 	struct heredoc *hd, **hdtail; /* here-documents waiting for a newline */
+	int after_nl;                 /* the last token was a newline: bodies come next */
+	int eofmark;                  /* lexing a here-document delimiter: $ and ` are plain */
+	int in_heredoc;               /* lexing an unquoted here-document body */
 };
 
 /* syntax.c */

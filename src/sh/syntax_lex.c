@@ -59,8 +59,8 @@ static int word_token(struct psr *P)
 	wbuf_finish(P, &b, &P->w);
 	P->wraw = start;
 	P->wend = P->p;
-	P->wplain = P->w.nparts == 1 && P->w.parts[0].type == WP_LIT && !P->w.parts[0].quoted;
 	word_tilde(P, &P->w, 0, 0);
+	P->wplain = P->w.nparts == 1 && P->w.parts[0].type == WP_LIT && !P->w.parts[0].quoted;
 	return T_WORD;
 }
 
@@ -79,6 +79,13 @@ int lex_token(struct psr *P)
 {
 	int c;
 
+	/*
+	 * Bodies are read when the grammar goes past the newline, as dash
+	 * does: an error at the newline itself comes first.
+	 */
+	if (P->after_nl && P->hd)
+		read_heredocs(P);
+	P->after_nl = 0;
 	for (;;) {
 		c = lex_peekc(P);
 		if (c == ' ' || c == '\t') {
@@ -96,7 +103,7 @@ int lex_token(struct psr *P)
 		return T_EOF;
 	case '\n':
 		lex_adv(P);
-		read_heredocs(P);
+		P->after_nl = 1;
 		return T_NL;
 	case ';':
 		return twin(P, c, T_SEMI, T_DSEMI);

@@ -370,6 +370,8 @@ static void cmdsub(struct psr *P, struct wbuf *b, int quoted)
 	P->kw = 0;
 	P->hd = NULL;
 	P->hdtail = &P->hd;
+	P->in_heredoc = 0;
+	P->after_nl = 0;
 	n = syn_list(P, 2);
 	if (syn_readtoken(P) != T_RP)
 		syn_expect(P, T_RP);
@@ -387,6 +389,8 @@ static void cmdsub(struct psr *P, struct wbuf *b, int quoted)
 	P->rstrip = save.rstrip;
 	P->hd = save.hd;
 	P->hdtail = save.hdtail;
+	P->in_heredoc = save.in_heredoc;
+	P->after_nl = save.after_nl;
 	syn_leave(P);
 	wbuf_expansion(P, b, WP_CMDSUB, quoted)->cmd = n;
 }
@@ -533,15 +537,18 @@ static int word_end(struct psr *P, int c, int mode, int *depth)
 	case M_UNQ:
 		return c < 0 || is_meta(c);
 	case M_DQ:
+		/* a here-document has no quotes of its own: "..." is in a ${} */
 		if (c < 0)
-			syn_fail(P, "Syntax error: Unterminated quoted string");
+			syn_fail(P, P->in_heredoc ? "Syntax error: Missing '}'"
+						  : "Syntax error: Unterminated quoted string");
 		break;
 	case M_VARUNQ:
 	case M_VARPAT:
 	case M_VARDQ:
 		if (c < 0)
-			syn_fail(P, mode == M_VARUNQ ? "Syntax error: Missing '}'"
-						     : "Syntax error: Unterminated quoted string");
+			syn_fail(P, mode == M_VARUNQ || P->in_heredoc
+					    ? "Syntax error: Missing '}'"
+					    : "Syntax error: Unterminated quoted string");
 		if (c == '}') {
 			P->p++;
 			return 1;
@@ -581,7 +588,10 @@ void word_read(struct psr *P, struct wbuf *b, int mode)
 
 		if (word_end(P, c, mode, &depth))
 			return;
-		if (c == '\'' && quotes) {
+		if ((c == '$' || c == '`') && P->eofmark) {
+			wbuf_char(P, b, c, q);
+			P->p++;
+		} else if (c == '\'' && quotes) {
 			single_quotes(P, b);
 		} else if (c == '"' && mode != M_ARITH && mode != M_HEREDOC) {
 			double_quotes(P, b);
@@ -662,10 +672,12 @@ void heredoc_read(struct psr *P, struct heredoc *h)
 	struct wbuf b = {0};
 
 	syn_enter(P);
+	P->in_heredoc = 1;
 	if (h->quoted)
 		heredoc_literal(P, h, &b);
 	else
 		heredoc_expanded(P, h, &b);
+	P->in_heredoc = 0;
 	if (b.adds == 0)
 		wbuf_quoted_empty(P, &b);
 	wbuf_finish(P, &b, &h->r->body);
