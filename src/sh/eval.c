@@ -6,7 +6,9 @@
  * simple command, a pipeline, a subshell or a background job, unless the
  * command is tested (a condition, the left of && ||, under !).
  */
+#include <errno.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include "eval.h"
 #include "pattern.h"
@@ -16,6 +18,21 @@ struct evalctl ev;
 void eval_oom(struct shell *sh)
 {
 	shell_fail(sh, 2, "Out of space", NULL, NULL);
+}
+
+void eval_out(const char *s, size_t n)
+{
+	while (n && !ev.out_error) {
+		ssize_t w = write(1, s, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			ev.out_error = 1;
+			break;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
 }
 
 void eval_errexit(struct shell *sh, int status)
@@ -308,7 +325,27 @@ int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno)
 		eval_oom(sh);
 	struct node *n = syntax_parse(&a, text, len, lineno, &err, &errline, &reason);
 	if (err) {
-		free(a.buf);
+		/*
+		 * dash parses and runs a command at a time: the complete lines
+		 * before the error run first. (The message may live in the
+		 * arena: it is never freed on this way out.)
+		 */
+		size_t pre = 0;
+		for (unsigned l = lineno; l < errline && pre < len; pre++)
+			if (text[pre] == '\n')
+				l++;
+		if (err != SYNTAX_UNSUPPORTED && pre && pre < len) {
+			struct ush_arena b = {malloc(pre * 48 + 4096), pre * 48 + 4096, 0};
+			const char *e2 = NULL, *r2 = NULL;
+			unsigned l2 = 0;
+			struct node *first =
+				b.buf ? syntax_parse(&b, text, pre, lineno, &e2, &l2, &r2) : NULL;
+			if (first && !e2) {
+				eval_node(sh, first);
+				if (ev.skip)
+					return sh->status;
+			}
+		}
 		sh->lineno = errline;
 		if (err == SYNTAX_UNSUPPORTED)
 			shell_fail(sh, 2, "uring-sh: unsupported: ", reason ? reason : "?", NULL);

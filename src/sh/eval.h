@@ -23,6 +23,7 @@ struct evalctl {
 	int special;            /* it is a special builtin: its errors end the shell */
 	int back_status;        /* $? of the last command substitution of a command */
 	struct node *exec_node; /* a child's only command: exec it, no fork */
+	int out_error;          /* a builtin's write to fd 1 failed */
 };
 extern struct evalctl ev;
 
@@ -33,6 +34,8 @@ int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno)
 /* the set -e check after a command, a pipeline or a subshell */
 void eval_errexit(struct shell *sh, int status);
 void eval_oom(struct shell *sh) __attribute__((noreturn));
+/* a builtin's output on fd 1: a failure is reported as dash's "I/O error" */
+void eval_out(const char *s, size_t n);
 
 /* eval_simple.c */
 int eval_simple(struct shell *sh, struct node *n);

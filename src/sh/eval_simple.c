@@ -79,14 +79,15 @@ struct simple {
 };
 
 /*
- * Expand and perform the assignments: permanent ones (no command, special
- * builtins) or temporary exported ones, each seen by the next.
+ * Expand and perform the assignments, each seen by the next: permanent
+ * ones (temporary 0: no command, special builtins), temporary exported
+ * ones (1), permanent exported ones (2: exec).
  */
 static void do_assigns(struct shell *sh, struct simple *c, int temporary)
 {
 	unsigned na = c->n->u.simple.nassigns;
 
-	if (temporary && na) {
+	if (temporary == 1 && na) {
 		c->temps = calloc(na, sizeof *c->temps);
 		if (!c->temps)
 			eval_oom(sh);
@@ -96,7 +97,7 @@ static void do_assigns(struct shell *sh, struct simple *c, int temporary)
 		char *v = words_string(sh, &as->value);
 		if (!v)
 			eval_oom(sh);
-		if (temporary && !(c->temps[c->ntemps++] = shvar_save(sh, as->name, as->n)))
+		if (temporary == 1 && !(c->temps[c->ntemps++] = shvar_save(sh, as->name, as->n)))
 			eval_oom(sh);
 		if (shvar_set(sh, as->name, as->n, v, temporary ? SHVAR_EXPORT : 0) < 0)
 			shell_exit(sh, 2);
@@ -165,7 +166,6 @@ static void trace(struct shell *sh, struct simple *c)
 
 static int assign_only(struct shell *sh, struct simple *c)
 {
-	ev.back_status = 0;
 	if (redirect_apply(sh, c->n->redirs, &c->rs) < 0) {
 		simple_done(sh, c);
 		return 2;
@@ -274,7 +274,13 @@ int builtin_run(struct shell *sh, const struct builtin *b, int special, char **a
 		argc++;
 	ev.cmdname = argv[0];
 	ev.special = special;
+	ev.out_error = 0;
 	int status = b->fn(sh, argc, argv);
+	if (ev.out_error) {
+		shell_msg(sh, argv[0], ": I/O error", NULL, NULL);
+		ev.out_error = 0;
+		status = 1;
+	}
 	ev.cmdname = saved;
 	ev.special = saved_special;
 	return status;
@@ -319,7 +325,11 @@ int eval_simple(struct shell *sh, struct node *n)
 		simple_done(sh, &c);
 		return 2;
 	}
-	do_assigns(sh, &c, !r.special);
+	/* exec's assignments stay, and reach the command it runs */
+	if (r.special && c.av.n > 1 && !strcmp(c.av.v[0], "exec"))
+		do_assigns(sh, &c, 2);
+	else
+		do_assigns(sh, &c, !r.special);
 	trace(sh, &c);
 	int status;
 	if (r.b)

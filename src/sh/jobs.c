@@ -308,7 +308,7 @@ int jobs_wait(struct shell *sh, int argc, char **argv)
 		char *end;
 		long pid = strtol(argv[i], &end, 10);
 		if (*argv[i] == '%' || *end || end == argv[i] || pid <= 0) {
-			shell_msg(sh, "wait: Illegal number: ", argv[i], NULL, NULL);
+			shell_msg(sh, "Illegal number: ", argv[i], NULL, NULL);
 			return 2;
 		}
 		struct bgjob *j = bg_find((pid_t)pid);

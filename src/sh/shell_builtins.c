@@ -90,7 +90,7 @@ static void out_line(const char *s)
 		return;
 	memcpy(b, s, n);
 	b[n] = '\n';
-	write_all(1, b, n + 1);
+	eval_out(b, n + 1);
 	free(b);
 }
 
@@ -283,7 +283,7 @@ static int list_vars(struct shell *sh, unsigned flags, const char *prefix)
 			out_quoted(&o, v[i].value);
 		}
 		out_str(&o, "\n");
-		write_all(1, o.buf, o.n);
+		eval_out(o.buf, o.n);
 		free(o.buf);
 	}
 	free(v);
@@ -329,7 +329,7 @@ static int b_local(struct shell *sh, int argc, char **argv)
 {
 	(void)argc;
 	if (!ev.funcnest)
-		return bi_fail(sh, "not in a function", NULL, NULL);
+		shell_fail(sh, 2, "not in a function", NULL, NULL);
 	for (int i = 1; argv[i]; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
@@ -387,7 +387,7 @@ static int opt_listing(struct shell *sh, int plus)
 		}
 		out_str(&o, "\n");
 	}
-	write_all(1, o.buf, o.n);
+	eval_out(o.buf, o.n);
 	free(o.buf);
 	return 0;
 }
@@ -678,13 +678,12 @@ static int describe(struct shell *sh, const char *name, int verbose, const char 
 	struct lookup lk;
 	lookup_command(name, pathvar, &lk);
 	if (lk.error) {
-		free(o.buf);
 		if (verbose) {
-			const char *sv = ev.cmdname;
-			ev.cmdname = NULL;
-			shell_msg(sh, name, ": not found", NULL, NULL);
-			ev.cmdname = sv;
+			out_str(&o, name);
+			out_str(&o, ": not found\n");
+			eval_out(o.buf, o.n);
 		}
+		free(o.buf);
 		return 127;
 	}
 	if (verbose) {
@@ -694,7 +693,7 @@ static int describe(struct shell *sh, const char *name, int verbose, const char 
 	out_str(&o, lk.path);
 done:
 	out_str(&o, "\n");
-	write_all(1, o.buf, o.n);
+	eval_out(o.buf, o.n);
 	free(o.buf);
 	return status;
 }

@@ -145,7 +145,7 @@ static int trap_list(void)
 		out_str(&o, " ");
 		out_str(&o, sig_names[i]);
 		out_str(&o, "\n");
-		write_all(1, o.buf, o.n);
+		eval_out(o.buf, o.n);
 		free(o.buf);
 	}
 	return 0;
@@ -159,7 +159,7 @@ int trap_builtin(struct shell *sh, int argc, char **argv)
 		i++;
 	else if (i < argc && argv[i][0] == '-' && argv[i][1]) {
 		char opt[2] = {argv[i][1], 0};
-		shell_fail(sh, 2, "trap: Illegal option -", opt, NULL);
+		shell_fail(sh, 2, "Illegal option -", opt, NULL);
 	}
 	if (i >= argc)
 		return trap_list();
