@@ -305,6 +305,49 @@ START_TEST(match_random_against_dash)
 }
 END_TEST
 
+/*
+ * Robustness over arbitrary bytes (no crash, no sanitizer report), and the
+ * last-star shortcut checked against what * means: "*P" matches s when P
+ * matches some suffix of s, "P*" when P matches some prefix.
+ */
+START_TEST(match_random_properties)
+{
+	static const char alphabet[] = "ab*?[]!^-\\:.[:alpha:]/\351\377\001";
+	char p[24], star_p[26], p_star[26], s[16];
+
+	rng = 99;
+	for (int iter = 0; iter < 100000; iter++) {
+		size_t np = pick(12), ns = pick(10);
+		int any_suffix = 0, any_prefix = 0;
+		for (size_t i = 0; i < np; i++)
+			p[i] = iter % 3 ? alphabet[pick(sizeof alphabet - 1)]
+					: (char)(1 + pick(255));
+		p[np] = 0;
+		for (size_t i = 0; i < ns; i++)
+			s[i] = iter % 5 ? "ab[]\\*:-x\351"[pick(11)] : (char)pick(256);
+		s[ns] = 0;
+		/* a trailing lone backslash would escape the added "*" */
+		if (np && p[np - 1] == '\\')
+			continue;
+		snprintf(star_p, sizeof star_p, "*%s", p);
+		snprintf(p_star, sizeof p_star, "%s*", p);
+		for (size_t i = 0; i <= ns; i++) {
+			any_suffix |= pattern_match(p, s + i, ns - i);
+			any_prefix |= pattern_match(p, s, i);
+		}
+		ck_assert_msg(pattern_match(star_p, s, ns) == any_suffix, "*%s vs %s", p, s);
+		ck_assert_msg(pattern_match(p_star, s, ns) == any_prefix, "%s* vs %s", p, s);
+		if (!pattern_has_meta(p)) {
+			char u[24];
+			int n = pattern_unquote(p, u, sizeof u);
+			ck_assert_int_ge(n, 0);
+			ck_assert_int_eq(pattern_match(p, s, ns),
+					 (size_t)n == ns && memcmp(u, s, ns) == 0);
+		}
+	}
+}
+END_TEST
+
 /* ---- pathname expansion ---- */
 
 /* dash's `set -- PATTERN; echo "$*"` in the fixture */
@@ -590,6 +633,7 @@ int main(void)
 	tcase_add_test(tc, has_meta);
 	tcase_add_test(tc, unquote);
 	tcase_add_test(tc, match_random_against_dash);
+	tcase_add_test(tc, match_random_properties);
 	tcase_add_test(tc, glob_recorded_from_dash);
 	tcase_add_test(tc, glob_details);
 	tcase_add_test(tc, glob_unreadable_directory);
