@@ -3,8 +3,7 @@
  * dash's read: one byte at a time from fd 0 (what follows the newline stays
  * for the next reader), backslash escapes unless -r, then the line is split
  * on IFS: each name but the last takes one field, the last takes the rest
- * (without trailing IFS white space, and without a lone trailing delimiter
- * when the rest is a single field).
+ * (see rest()).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +11,12 @@
 #include <unistd.h>
 #include "builtins.h"
 
-/* the line read, each byte marked when a backslash made it literal */
+/*
+ * The line read. Each byte is marked LITERAL when a backslash made it so,
+ * and REGION when a backslash-newline came just before it: as in dash, a
+ * delimiter does not run on across a line continuation.
+ */
+enum { LITERAL = 1, REGION = 2 };
 struct line {
 	char *s;
 	char *lit;
@@ -53,7 +57,7 @@ static int read_byte(char *c)
 /* the line up to a newline; 1 at end of input (the line is still used) */
 static int read_line(struct line *l, int raw)
 {
-	char c;
+	char c, region = 0;
 
 	for (;;) {
 		if (read_byte(&c) < 0)
@@ -65,22 +69,26 @@ static int read_line(struct line *l, int raw)
 				if (read_byte(&c) < 0)
 					return 1;
 			} while (c == 0);
-			if (c == '\n')
+			if (c == '\n') {
+				region = REGION;
 				continue;
-			if (push(l, c, 1) < 0)
+			}
+			if (push(l, c, LITERAL | region) < 0)
 				return 1;
+			region = 0;
 			continue;
 		}
 		if (c == '\n')
 			return 0;
-		if (push(l, c, 0) < 0)
+		if (push(l, c, region) < 0)
 			return 1;
+		region = 0;
 	}
 }
 
 static int is_ifs(const struct ifs *f, const struct line *l, size_t i)
 {
-	return !l->lit[i] && l->s[i] && strchr(f->chars, l->s[i]);
+	return !(l->lit[i] & LITERAL) && l->s[i] && strchr(f->chars, l->s[i]);
 }
 
 static int is_space(char c)
@@ -93,16 +101,30 @@ static int is_ifs_space(const struct ifs *f, const struct line *l, size_t i)
 	return is_ifs(f, l, i) && is_space(l->s[i]);
 }
 
-/* past one delimiter at i: IFS white space, one other IFS byte, white space */
+/*
+ * Past the delimiter that the IFS byte at i starts: IFS white space, and one
+ * other IFS byte only when white space came first (one more may end the
+ * delimiter that a non-white byte starts); never past a line continuation.
+ */
 static size_t skip_delimiter(const struct ifs *f, const struct line *l, size_t i, size_t end)
+{
+	int space = is_space(l->s[i]);
+
+	for (i++; i < end && !(l->lit[i] & REGION) && is_ifs(f, l, i); i++) {
+		if (!is_space(l->s[i])) {
+			if (!space)
+				break;
+			space = 0;
+		}
+	}
+	return i;
+}
+
+/* IFS white space where a field would start is not a delimiter */
+static size_t skip_space(const struct ifs *f, const struct line *l, size_t i, size_t end)
 {
 	while (i < end && is_ifs_space(f, l, i))
 		i++;
-	if (i < end && is_ifs(f, l, i) && !is_space(l->s[i])) {
-		i++;
-		while (i < end && is_ifs_space(f, l, i))
-			i++;
-	}
 	return i;
 }
 
@@ -113,14 +135,31 @@ static size_t field_end(const struct ifs *f, const struct line *l, size_t i, siz
 	return i;
 }
 
-/* the last name's value: [i, end) */
+/*
+ * The last name's value: [i, end). Found by running dash over many lines:
+ * a tail of escaped bytes and IFS white space is cut at its first unescaped
+ * white space; then a single field followed by one delimiter and nothing
+ * but escaped bytes loses the delimiter and those bytes.
+ */
 static void rest(const struct ifs *f, const struct line *l, size_t i, size_t *end)
 {
-	while (*end > i && is_ifs_space(f, l, *end - 1))
-		(*end)--;
+	size_t s = *end;
+
+	while (s > i && ((l->lit[s - 1] & LITERAL) || is_ifs_space(f, l, s - 1)))
+		s--;
+	for (; s < *end; s++)
+		if (is_ifs_space(f, l, s)) {
+			*end = s;
+			break;
+		}
 	size_t e = field_end(f, l, i, *end);
-	if (e < *end && skip_delimiter(f, l, e, *end) == *end)
-		*end = e;
+	if (e < *end) {
+		size_t k = skip_delimiter(f, l, e, *end);
+		while (k < *end && (l->lit[k] & LITERAL))
+			k++;
+		if (k == *end)
+			*end = e;
+	}
 }
 
 static int valid_name(const char *s)
@@ -156,14 +195,14 @@ static int split(struct bi_ctx *c, struct line *l, char **names)
 	struct ifs f = {ifs ? ifs : " \t\n"};
 	size_t i = 0;
 
-	while (i < l->n && is_ifs_space(&f, l, i))
-		i++;
 	for (; names[1]; names++) {
+		i = skip_space(&f, l, i, l->n);
 		size_t e = field_end(&f, l, i, l->n);
 		if (assign(c, *names, l->s + i, e - i))
 			return 2;
-		i = skip_delimiter(&f, l, e, l->n);
+		i = e < l->n ? skip_delimiter(&f, l, e, l->n) : e;
 	}
+	i = skip_space(&f, l, i, l->n);
 	size_t end = l->n;
 	rest(&f, l, i, &end);
 	return assign(c, *names, l->s + i, end - i);

@@ -987,6 +987,23 @@ static const struct {
 	{"\\", "a\\b\n", "read -r a b"},
 	{"\\", "a\\b\n", "read a b"},
 	{" \t\n", "a b", "read a b"},
+	{" \t\n", " a b \\ \n", "read a b"},
+	{" \t\n", "a \\x \\y\n", "read a"},
+	{" \t\n", "a \\x y \\z\n", "read a"},
+	{" \t\n", "a \\x \\y\n", "read a b"},
+	{" \t\n", "a\\ \n", "read a"},
+	{" \t\n", "a \\ x\n", "read a"},
+	{" \t\n", "a b\\  \n", "read a"},
+	{" \t\n", "a \\x \n", "read a"},
+	{":", "a:\\x:\n", "read a"},
+	{":", "a:\\x\n", "read a"},
+	{":", "a::\\x\n", "read a"},
+	{":", ":\\x\n", "read a"},
+	{":", "  :b:\\x\n", "read a"},
+	{": ", "a: \\x\n", "read a"},
+	{": ", "a :\\x:\n", "read a"},
+	{": ", "a \\x:\\y\n", "read a b"},
+	{",: ", "a ,\\,\\ \t\n", "read a"},
 	{" \t\n", "a b ", "read a b"},
 };
 
@@ -1170,6 +1187,86 @@ START_TEST(read_like_dash)
 }
 END_TEST
 
+/* --- read over many random lines: one dash reads them all in a loop */
+
+static const char *lines_ifs;
+static int lines_names;
+
+static int lines_dash(struct job *j)
+{
+	static const char *const scripts[] = {
+		"while read a; do printf '[%s]\\n' \"$a\"; done; printf '{%s}\\n' \"$a\"",
+		"while read a b; do printf '[%s][%s]\\n' \"$a\" \"$b\"; done",
+		"while read a b c; do printf '[%s][%s][%s]\\n' \"$a\" \"$b\" \"$c\"; done",
+	};
+	char script[512];
+
+	setenv("READ_IFS", lines_ifs, 1);
+	snprintf(script, sizeof script, "IFS=$READ_IFS; %s", scripts[lines_names - 1]);
+	return run_dash_script(j, script);
+}
+
+static int lines_ours(struct job *j)
+{
+	static char *vars[64];
+	struct bi_ctx c = {"sh", 1, read_get, read_set, vars};
+	char *argv[] = {"read", "a", "b", "c", NULL};
+
+	vars[0] = "IFS";
+	vars[1] = (char *)lines_ifs;
+	vars[2] = NULL;
+	argv[lines_names + 1] = NULL;
+	int st;
+	do {
+		st = bi_read(&c, lines_names + 1, argv);
+		if (lines_names == 1 && st)
+			printf("{%s}\n", read_get(vars, "a", 1));
+		if (st)
+			break;
+		for (int i = 0; i < lines_names; i++)
+			printf("[%s]", read_get(vars, argv[i + 1], 1));
+		printf("\n");
+	} while (1);
+	fflush(stdout);
+	return 0;
+}
+
+START_TEST(read_lines_like_dash)
+{
+	static const char *const tokens[] = {"a",   "b",   " ",    "\t",   ":",   ",",   "\\ ",
+					     "\\:", "\\x", "\\\\", "\\\t", "\\,", "\\\n"};
+	static const char *const ifs[] = {" \t\n", ":", ": ", ",: \t", "a", ""};
+	char *in = malloc(1 << 16);
+	size_t n = 0;
+	unsigned seed = 12345;
+	int bad = 0;
+
+	for (int line = 0; line < 1500; line++) {
+		int len = (int)((seed = seed * 1103515245 + 12345) >> 16) % 7;
+		for (int t = 0; t < len; t++) {
+			seed = seed * 1103515245 + 12345;
+			const char *tok = tokens[(seed >> 16) % N(tokens)];
+			memcpy(in + n, tok, strlen(tok));
+			n += strlen(tok);
+		}
+		in[n++] = '\n';
+	}
+	memcpy(in + n, "last a\\", 7); /* no newline at the end */
+	n += 7;
+	for (unsigned i = 0; i < N(ifs); i++)
+		for (lines_names = 1; lines_names <= 3; lines_names++) {
+			struct job j = {
+				.argv = (char *[]){NULL}, .in = in, .nin = n, .mode = OUT_MERGED};
+			char text[64];
+			lines_ifs = ifs[i];
+			snprintf(text, sizeof text, "IFS=\"%s\", %d names", ifs[i], lines_names);
+			bad += compare(text, &j, lines_dash, lines_ours);
+		}
+	free(in);
+	ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* --- dash's output buffer: where the flushes fall (seen through 2>&1) */
 
 START_TEST(flushes_like_dash)
@@ -1191,6 +1288,7 @@ static Suite *suite(void)
 	tcase_add_test(t, kill_like_dash);
 	tcase_add_test(t, umask_like_dash);
 	tcase_add_test(t, read_like_dash);
+	tcase_add_test(t, read_lines_like_dash);
 	tcase_add_test(t, flushes_like_dash);
 	suite_add_tcase(s, t);
 	return s;
