@@ -29,7 +29,8 @@ struct arith_env {
  * printed the message). INTMAX_MIN / -1 and INTMAX_MIN % -1 kill the
  * process with SIGFPE, as dash's idiv does. Nesting deeper than a few
  * thousand levels fails with "nested too deeply" (dash would overflow its
- * stack much later).
+ * stack much later). arith_eval allocates nothing, so get and set may
+ * longjmp out of it.
  */
 int arith_eval(const char *expr, const struct arith_env *env, intmax_t *out, char *msg,
 	       size_t msgn);
