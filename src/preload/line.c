@@ -2,7 +2,8 @@
 /*
  * `/bin/sh -c LINE`: uring-sh's parser (ush) decides. One external simple
  * command (with redirections) is spawned directly; a line uring-sh runs
- * exactly as dash does goes to uring-sh; the rest to /bin/sh untouched.
+ * exactly as dash does (its full parser accepts it) goes to uring-sh; the
+ * rest (syntax errors) to /bin/sh untouched.
  * ush models dash, so all of this is off unless /bin/sh is dash.
  */
 #include <limits.h>
@@ -76,6 +77,9 @@ void line_classify(const char *line, char *const envp[], struct line_plan *plan)
 	if (c == USH_SPAWN || c == USH_NATIVE)
 		c = ush_check(&l, envp);
 	plan->reason = l.reason;
+	/* outside ush's subset, but uring-sh's full interpreter runs it */
+	if (c == USH_DELEGATE && uring_sh[0] && ush_full_parse(&a, line, strlen(line)))
+		c = USH_NATIVE;
 	if (c == USH_NATIVE && uring_sh[0]) {
 		plan->how = LINE_URING_SH;
 		plan->path = uring_sh;

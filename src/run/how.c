@@ -164,6 +164,9 @@ static enum how how_classify(struct rjob *j, struct uspawn_cmd *cmd)
 	enum ush_class c = ush_parse(&a, j->line, strlen(j->line), &line);
 	if (c == USH_SPAWN || c == USH_NATIVE)
 		c = ush_check(&line, environ);
+	/* outside ush's subset, but uring-sh's full interpreter runs it */
+	if (c == USH_DELEGATE && uring_sh() && ush_full_parse(&a, j->line, strlen(j->line)))
+		return HOW_URING_SH;
 	if (c == USH_NATIVE)
 		return uring_sh() ? HOW_URING_SH : HOW_SH;
 	if (c != USH_SPAWN)

@@ -177,6 +177,13 @@ int ush_spawn_retry(struct ush_spawn *sp, int error);
 int ush_spawn_error(const struct ush_spawn *sp, const char *arg0, int error,
 		    enum uspawn_stage stage, unsigned stage_index, char *buf, size_t n);
 
+/*
+ * For a line ush_parse() delegates: 1 when uring-sh's full parser accepts
+ * it (no syntax error, nothing unsupported), so uring-sh, not /bin/sh,
+ * should run it. Uses (and resets) the arena.
+ */
+int ush_full_parse(struct ush_arena *a, const char *text, size_t len);
+
 /* dash's wording for errno in an exec/open/create context (errmsg()). */
 enum { USH_E_EXEC, USH_E_OPEN, USH_E_CREAT };
 const char *ush_errmsg(int err, int ctx);
