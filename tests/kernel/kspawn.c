@@ -1146,6 +1146,8 @@ static void t18(void)
 			io_uring_cqe_seen(&r, cqe);
 		}
 		spawned += batch;
+		/* the per-case alarm guards against a hang, not a long run */
+		alarm(900);
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			reaped++;
 		/* progress for long runs: a stopped run still says how far it got */
