@@ -125,6 +125,20 @@ static int options(struct bi_ctx *c, char ***argv, int *listing, int *signo)
 	return 0;
 }
 
+/* glibc's texts (dash's), whatever C library uring-sh is built with */
+static const char *kill_error(int err)
+{
+	switch (err) {
+	case ESRCH:
+		return "No such process";
+	case EPERM:
+		return "Operation not permitted";
+	case EINVAL:
+		return "Invalid argument";
+	}
+	return strerror(err);
+}
+
 static int job_error(struct bi_ctx *c, const char *arg)
 {
 	if (!strcmp(arg, "%") || !strcmp(arg, "%%") || !strcmp(arg, "%+"))
@@ -164,7 +178,7 @@ int bi_kill(struct bi_ctx *c, int argc, char **argv)
 			return 2;
 		}
 		if (kill(arg[0] == '-' ? -(pid_t)pid : (pid_t)pid, signo) < 0) {
-			bi_error(c, "kill", strerror(errno), "\n", NULL);
+			bi_error(c, "kill", kill_error(errno), "\n", NULL);
 			status = 1;
 		}
 	}

@@ -5,8 +5,11 @@
  * bad directive stops the command with status 2. Conversions go through the
  * C library's snprintf with intmax_t / double arguments, as dash's do.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <fenv.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +46,8 @@ static void check_number(struct pf *p, const char *s, const char *end)
 			 NULL);
 		p->status = 1;
 	} else if (errno == ERANGE) {
-		bi_error(p->c, "printf", s, ": ", strerror(ERANGE));
+		/* glibc's text, whatever C library uring-sh is built with */
+		bi_error(p->c, "printf", s, ": Numerical result out of range", NULL);
 		p->status = 1;
 	}
 }
@@ -80,6 +84,28 @@ static uintmax_t next_uint(struct pf *p)
 	return v;
 }
 
+/*
+ * dash's numbers are glibc's: ERANGE for an inexact subnormal result, and
+ * "-nan" keeps its sign. musl (uring-sh's static build) differs in both.
+ */
+static double strtod_as_glibc(const char *s, char **end)
+{
+#ifdef __GLIBC__
+	return strtod(s, end);
+#else
+	feclearexcept(FE_INEXACT);
+	double v = strtod(s, end);
+	if (fpclassify(v) == FP_SUBNORMAL && fetestexcept(FE_INEXACT))
+		errno = ERANGE;
+	const char *t = s;
+	while (isspace((unsigned char)*t))
+		t++;
+	if (isnan(v) && *t == '-')
+		v = -fabs(v);
+	return v;
+#endif
+}
+
 static double next_double(struct pf *p)
 {
 	const char *s = *p->arg ? *p->arg++ : NULL;
@@ -91,7 +117,7 @@ static double next_double(struct pf *p)
 	if (quoted_char(s, &q))
 		return (double)q;
 	errno = 0;
-	double v = strtod(s, &end);
+	double v = strtod_as_glibc(s, &end);
 	check_number(p, s, end);
 	return v;
 }
@@ -164,6 +190,34 @@ static void put_b(struct pf *p, const char *s, int left, long long width, long l
 	free(buf);
 }
 
+/*
+ * A negative NaN: glibc prints "-nan" (dash's output), musl "nan". Printed
+ * one narrower without sign flags, then the '-' goes in front of the letters.
+ */
+static void put_negative_nan(struct pf *p, char conv, int left, long long width)
+{
+	char fmt[32], buf[64], *out = buf;
+	struct value v = {.type = 'f', .f = NAN};
+
+	snprintf(fmt, sizeof fmt, "%%%s%lldc", left ? "-" : "", width > 1 ? width - 1 : 0);
+	fmt[strlen(fmt) - 1] = conv;
+	int n = format_value(buf + 1, sizeof buf - 1, fmt, &v);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof buf - 1) {
+		out = malloc((size_t)n + 2);
+		if (!out)
+			return;
+		format_value(out + 1, (size_t)n + 1, fmt, &v);
+	}
+	size_t letters = strcspn(out + 1, "nN");
+	memmove(out, out + 1, letters);
+	out[letters] = '-';
+	bi_out_put(&p->out, out, (size_t)n + 1);
+	if (out != buf)
+		free(out);
+}
+
 static void put_conversion(struct pf *p, const char *fmt, char conv, int left, long long width,
 			   long long prec)
 {
@@ -193,6 +247,10 @@ static void put_conversion(struct pf *p, const char *fmt, char conv, int left, l
 	default:
 		v.type = 'f';
 		v.f = next_double(p);
+		if (isnan(v.f) && signbit(v.f)) {
+			put_negative_nan(p, conv, left, width);
+			return;
+		}
 	}
 	put_value(p, fmt, &v);
 }
