@@ -56,8 +56,9 @@ static int simple_pure(struct shell *sh, const struct node *n)
 	for (unsigned i = 0; i < n->u.simple.nassigns; i++)
 		if (!word_pure(&n->u.simple.assigns[i].value))
 			return 0;
+	/* an exec failure is reported by the shell: its fd 2 must be the command's */
 	for (const struct redir *r = n->redirs; r; r = r->next)
-		if (!word_pure(r->op == R_HEREDOC ? &r->body : &r->target))
+		if (r->fd == 2 || !word_pure(r->op == R_HEREDOC ? &r->body : &r->target))
 			return 0;
 	return 1;
 }
@@ -254,13 +255,13 @@ static int run_external(struct shell *sh, struct simple *c)
 	char **envp = shvar_environ(sh);
 	struct lookup lk;
 
-	if (c->n == ev.exec_node && !trap_any(sh))
-		exec_external(sh, c->av.v, envp, pathvar);
 	lookup_command(c->av.v[0], pathvar, &lk);
 	if (lk.error) {
 		shell_msg(sh, c->av.v[0], ": ", ush_errmsg(lk.error, USH_E_EXEC), NULL);
 		return 127;
 	}
+	if (c->n == ev.exec_node && !trap_any(sh))
+		exec_external(sh, c->av.v, envp, pathvar);
 	return spawn_wait(sh, &lk, c->av.v, envp, pathvar);
 }
 

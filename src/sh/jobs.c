@@ -84,20 +84,21 @@ int status_of(int ws)
 struct uspawn *jobs_ring(struct shell *sh)
 {
 	if (!sh->u) {
-		/* keep the ring's fd off 0-2, which redirections may have closed */
-		int hole[3], nh = 0;
-		for (int fd = 0; fd < 3; fd++)
-			if (fcntl(fd, F_GETFD) < 0)
-				hole[nh++] = fd;
-		for (int i = 0; i < nh; i++)
-			if (open("/dev/null", O_RDONLY) != hole[i])
-				hole[i] = -1;
+		/*
+		 * The ring's fd must stay clear of 0-9, which redirections
+		 * name: the free ones are held while it opens.
+		 */
+		int hold[10], nh = 0, fd;
+		int src = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		for (fd = src; fd >= 0 && fd < 10 && nh < 10; fd = fcntl(src, F_DUPFD_CLOEXEC, 0))
+			hold[nh++] = fd;
+		if (fd >= 10)
+			close(fd);
 		/* a small ring: a line has few jobs, and every page costs a fault */
 		struct uspawn_opts o = {.ring_entries = 8, .registered_files = 1};
 		sh->u = uspawn_open(&o);
-		for (int i = 0; i < nh; i++)
-			if (hole[i] >= 0)
-				close(hole[i]);
+		while (nh)
+			close(hold[--nh]);
 		if (!sh->u)
 			shell_fail(sh, 2, "Cannot fork", NULL, NULL);
 	}
