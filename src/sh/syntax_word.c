@@ -417,7 +417,6 @@ static void arith(struct psr *P, struct wbuf *b, int quoted)
 static void backquote(struct psr *P, struct wbuf *b, int quoted, int dq)
 {
 	struct wbuf tb = {0};
-	unsigned line = P->line;
 	struct psr sub;
 	struct node *n;
 
@@ -456,7 +455,7 @@ static void backquote(struct psr *P, struct wbuf *b, int quoted, int dq)
 	sub.e = P->e;
 	sub.p = tb.lit ? tb.lit : "";
 	sub.end = sub.p + tb.litn;
-	sub.line = line;
+	sub.line = 1; /* dash numbers the text of `...` from 1 */
 	sub.hdtail = &sub.hd;
 	syn_enter(P);
 	n = syn_list(&sub, 2);

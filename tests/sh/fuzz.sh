@@ -11,6 +11,7 @@ if [ -z "$cc" ]; then
 fi
 mkdir -p "$work/corpus"
 sh_src="arena.c lex.c parse.c classify.c check.c expand.c env.c path.c spawn.c fmt.c"
+sh_src="$sh_src syntax.c syntax_lex.c syntax_word.c"
 files=
 for f in $sh_src; do files="$files $src/src/sh/$f"; done
 if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
@@ -21,9 +22,9 @@ if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 fi
 # seed with the differential corpus, one line per file
 i=0
-grep -v '^##' "$src/tests/sh/corpus.txt" | while IFS= read -r l; do
+cat "$src"/tests/sh/corpus*.txt | grep -v '^##' | while IFS= read -r l; do
 	i=$((i + 1))
-	printf '%s' "$l" > "$work/corpus/seed$i"
+	printf '%s' "$l" | sed 's/@NL@/\n/g' > "$work/corpus/seed$i"
 done
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if ! "$work/fuzz_parse" -max_total_time="$secs" -max_len=512 -timeout=10 \

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: lexer, parser, classifier, expansion and spawn prep. */
+/*
+ * libFuzzer target: lexer, parser, classifier, expansion and spawn prep of
+ * the ush library, and the full-grammar parser syntax_parse (once with a
+ * roomy arena, once with a small one so running out is exercised too).
+ */
 #include <stdint.h>
 #include <string.h>
 #include "sh.h"
+#include "ast.h"
 
 static char buf[1 << 20];
 static char *env[] = {"PATH=/usr/bin:/bin", "X=a  b", "E=", "HOME=/root", NULL};
@@ -12,9 +17,94 @@ static const char *lookup(void *ctx, const char *name, size_t n)
 	return env_get(ctx, name, n);
 }
 
+static char sbuf[1 << 22];
+
+/* Every node reached once: the tree must be well formed (ASan checks). */
+static unsigned walk(const struct node *n);
+
+static unsigned walk_word(const struct word *w)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < w->nparts; i++) {
+		const struct wpart *p = &w->parts[i];
+		if (p->type == WP_LIT || p->type == WP_TILDE)
+			k += p->n ? (unsigned char)p->s[p->n - 1] : 0;
+		else if (p->type == WP_PARAM && p->param->arg)
+			k += walk_word(p->param->arg);
+		else if (p->type == WP_CMDSUB)
+			k += walk(p->cmd);
+		else if (p->type == WP_ARITH)
+			k += walk_word(p->arith);
+	}
+	return k;
+}
+
+static unsigned walk(const struct node *n)
+{
+	unsigned k = 0;
+
+	if (!n)
+		return 0;
+	for (const struct redir *r = n->redirs; r; r = r->next)
+		k += walk_word(r->op == R_HEREDOC ? &r->body : &r->target);
+	switch (n->type) {
+	case N_SIMPLE:
+		for (unsigned i = 0; i < n->u.simple.nassigns; i++)
+			k += walk_word(&n->u.simple.assigns[i].value);
+		for (unsigned i = 0; i < n->u.simple.nargs; i++)
+			k += walk_word(&n->u.simple.args[i]);
+		return k;
+	case N_PIPE:
+		for (unsigned i = 0; i < n->u.pipe.n; i++)
+			k += walk(n->u.pipe.cmds[i]);
+		return k;
+	case N_AND:
+	case N_OR:
+	case N_SEQ:
+		return k + walk(n->u.bin.left) + walk(n->u.bin.right);
+	case N_IF:
+	case N_WHILE:
+	case N_UNTIL:
+		return k + walk(n->u.ctl.cond) + walk(n->u.ctl.body) + walk(n->u.ctl.other);
+	case N_FOR:
+		for (unsigned i = 0; i < n->u.loop.nwords; i++)
+			k += walk_word(&n->u.loop.words[i]);
+		return k + walk(n->u.loop.body);
+	case N_CASE:
+		k += walk_word(&n->u.cas.subject);
+		for (unsigned i = 0; i < n->u.cas.n; i++) {
+			for (unsigned j = 0; j < n->u.cas.items[i].npats; j++)
+				k += walk_word(&n->u.cas.items[i].pats[j]);
+			k += walk(n->u.cas.items[i].body);
+		}
+		return k;
+	case N_FUNC:
+		return k + walk(n->u.func.body);
+	default:
+		return k + walk(n->u.sub.body);
+	}
+}
+
+static void fuzz_syntax(const uint8_t *data, size_t size, size_t cap)
+{
+	struct ush_arena a = {sbuf, cap, 0};
+	const char *err, *reason;
+	unsigned line;
+	struct node *n = syntax_parse(&a, (const char *)data, size, 1, &err, &line, &reason);
+
+	if (err && !strlen(err))
+		__builtin_trap();
+	if (!err && walk(n) == 12345678)
+		__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ush_arena a = {buf, sizeof buf, 0};
+
+	fuzz_syntax(data, size, sizeof sbuf);
+	fuzz_syntax(data, size, 2048);
 	struct ush_line line;
 	enum ush_class c = ush_parse(&a, (const char *)data, size, &line);
 

@@ -223,10 +223,127 @@ struct tcase_src {
 	const char *in, *want;
 };
 
-/* Tree shapes. */
+/* Tree shapes (checked against dash's behaviour by hand). */
 static const struct tcase_src shapes[] = {
 	{"echo a \"b c\" d'e'f", "(simple@1 echo a <b c> d<e>f)"},
 	{"a=1 b c", "(simple@1 a=1 b c)"},
+	{"echo \"\" '' a\"\" \"\"b", "(simple@1 echo <> <> a<> <>b)"},
+	{"echo \\a\\\\ \"\\a\\$\\\"\\`\\\\\" '\\n'", "(simple@1 echo <a\\> <\\a$\"`\\> <\\n>)"},
+	{"echo $x ${y} $1 $10 ${10} $@ $* $# $? $- $$ $! $0 $ a$",
+	 "(simple@1 echo ${x} ${y} ${1} ${1}0 ${10} ${@} ${*} ${#} ${?} ${-} ${$} ${!} ${0} $ a$)"},
+	{"echo ${x:-a b} ${x-} ${x:=$y} ${x?} ${x:?m} ${x+\"q\"} ${#x} ${#} ${##} ${#-a}",
+	 "(simple@1 echo ${x:-[a b]} ${x-} ${x:=[${y}]} ${x?} ${x:?[m]} ${x+[<q>]} ${#x} ${#} "
+	 "${##} ${#-[a]})"},
+	{"echo ${x%a*} ${x%%'*'} ${x#\\*} ${x##\"$y\"}",
+	 "(simple@1 echo ${x%[a*]} ${x%%[<*>]} ${x#[<*>]} ${x##[Q${y}]})"},
+	{"echo \"${x:-'a' \"b\"}\" \"${x%'a'*}\"", "(simple@1 echo Q${x:-[<'a' b>]} Q${x%[<a>*]})"},
+	{"echo ${x^} ${} ${ x} ${x:%a}",
+	 "(simple@1 echo ${x^BAD} ${^BAD} ${^BAD[x]} ${x:^BAD[a]})"},
+	{"echo ~ ~/a ~u/b ~\"\" a~ ~u:x", "(simple@1 echo ~() ~()/a ~(u)/b ~<> a~ ~(u:x))"},
+	{"x=~/a:~b:c~ y=a=~ export z=~/q:~ w",
+	 "(simple@1 x=~()/a:~(b):c~ y=a=~ export z=~D()/q:~D() w)"},
+	{"echo $(a; b) \"$(c)\" $( ) `d` \"`e \\\"f\\\"`\"",
+	 "(simple@1 echo $[(seq@1 (simple@1 a) (simple@1 b))] Q$[(simple@1 c)] $[] $[(simple@1 d)] "
+	 "Q$[(simple@1 e <f>)])"},
+	{"echo $((1 + $x * (2))) \"$((y))\" $(( (1) ))",
+	 "(simple@1 echo $((<1 + >Q${x}< * (2)>)) Q$((<y>)) $((< (1) >)))"},
+	{"echo $( (a) )", "(simple@1 echo $[(sub@1 (simple@1 a))])"},
+	{"a | b | c && ! d || e & f; g",
+	 "(seq@1 (seq@1 (bg@1 (or@1 (and@1 (pipe@1 (simple@1 a) (simple@1 b) (simple@1 c)) (not@1 "
+	 "(simple@1 d))) (simple@1 e))) (simple@1 f)) (simple@1 g))"},
+	{"{ a; b; } > x 2>&1; (c) <y",
+	 "(seq@1 (group@1 (seq@1 (simple@1 a) (simple@1 b)) 1>x 2>&1) (sub@1 (simple@1 c) 0<y))"},
+	{"if a; then b; elif c; then d; else e; fi",
+	 "(if@1 (simple@1 a) (simple@1 b) (if@1 (simple@1 c) (simple@1 d) (simple@1 e)))"},
+	{"while a; do b; done; until c; do d; done",
+	 "(seq@1 (while@1 (simple@1 a) (simple@1 b)) (until@1 (simple@1 c) (simple@1 d)))"},
+	{"for i; do a; done; for i in; do b; done; for i in 1 \"2 3\"; do c; done",
+	 "(seq@1 (seq@1 (for@1 i (simple@1 a)) (for@1 i in; (simple@1 b))) (for@1 i in 1 <2 3>; "
+	 "(simple@1 c)))"},
+	{"case $x in a|b) c;; (d) ;; *) e; esac",
+	 "(case@1 ${x} [a|b) (simple@1 c)] [d) -] [*) (simple@1 e)])"},
+	{"f() { a; }; g() (b) >x; h() if a; then b; fi",
+	 "(seq@1 (seq@1 (func@1 f (group@1 (simple@1 a))) (func@1 g (sub@1 (simple@1 b) 1>x))) "
+	 "(func@1 h (if@1 (simple@1 a) (simple@1 b) -)))"},
+	{"cat <<E <<-'F'\na $x \\$y\nE\n\tb $x\n\tF",
+	 "(simple@1 cat 0<<<a >Q${x}< $y\n> 0<<<b $x\n>)"},
+	{"cat <<\"E\"\na\nE", "(simple@1 cat 0<<<a\n>)"},
+	{"a\n\nb \\\nc\n\"d\ne\"", "(seq@1 (seq@1 (simple@1 a) (simple@3 b c)) (simple@6 <d\ne>))"},
+	{"echo 2>x 3<y 12>z 0<>w >|v >>u <&- >&2",
+	 "(simple@1 echo 12 2>x 3<y 1>z 0<>w 1>|v 1>>u 0<&- 1>&2)"},
+	{"echo a#b #c\nd", "(seq@1 (simple@1 echo a#b) (simple@2 d))"},
+};
+
+/* Syntax errors: the text and line /bin/dash -n prints. */
+static const struct tcase_src errors[] = {
+	{"(a) b", "ERR 1: Syntax error: word unexpected"},
+	{"echo )", "ERR 1: Syntax error: \")\" unexpected"},
+	{"$(fi)", "ERR 1: Syntax error: \"fi\" unexpected (expecting \")\")"},
+	{"if true; then fi", "ERR 1: Syntax error: \"fi\" unexpected"},
+	{"echo ${x:}", "ERR 1: Syntax error: Missing '}'"},
+	{"echo ${x", "ERR 1: Syntax error: Missing '}'"},
+	{"echo \"abc", "ERR 1: Syntax error: Unterminated quoted string"},
+	{"echo `echo a", "ERR 1: Syntax error: EOF in backquote substitution"},
+	{"! ! true", "ERR 1: Syntax error: \"!\" unexpected"},
+	{"for 1 in a; do :; done", "ERR 1: Syntax error: Bad for loop variable"},
+	{"1a() { :; }", "ERR 1: Syntax error: Bad function name"},
+	{"if true\nthen :\n", "ERR 3: Syntax error: end of file unexpected (expecting \"fi\")"},
+	{"echo \"a\nb", "ERR 2: Syntax error: Unterminated quoted string"},
+	{"echo ${x\n", "ERR 1: Syntax error: Missing '}'"},
+	{"echo a |\n", "ERR 2: Syntax error: end of file unexpected"},
+	{"for i in a b\n", "ERR 2: Syntax error: end of file unexpected (expecting \"do\")"},
+	{"case x in\na) ;;\nb)", "ERR 3: Syntax error: end of file unexpected (expecting \";;\")"},
+	{"echo $(\nif)", "ERR 2: Syntax error: \")\" unexpected"},
+	{"echo `\nif`", "ERR 2: Syntax error: end of file unexpected (expecting \"then\")"},
+	{"a\n`\ncase 2>&1`", "ERR 2: Syntax error: redirection unexpected (expecting word)"},
+	{"case x in a b) ;; esac", "ERR 1: Syntax error: word unexpected (expecting \")\")"},
+	{"case x in a) b) ;; esac", "ERR 1: Syntax error: \")\" unexpected (expecting \";;\")"},
+	{"for i in a; nf; done", "ERR 1: Syntax error: word unexpected (expecting \"do\")"},
+	{"for i ; in a; do :; done", "ERR 1: Syntax error: \"in\" unexpected (expecting \"do\")"},
+	{"{ :; } }", "ERR 1: Syntax error: \"}\" unexpected"},
+	{"x=() ;", "ERR 1: Syntax error: \"(\" unexpected"},
+	{"a()", "ERR 1: Syntax error: end of file unexpected"},
+	{"case x in ;; esac", "ERR 1: Syntax error: word unexpected (expecting \")\")"},
+	{"case x in ) ;; esac", "ERR 1: Syntax error: \";;\" unexpected (expecting \")\")"},
+	{"case x y", "ERR 1: Syntax error: word unexpected (expecting \"in\")"},
+	{"case ; in", "ERR 1: Syntax error: \";\" unexpected (expecting word)"},
+	{"echo >\n", "ERR 2: Syntax error: newline unexpected"},
+	{"case >x in", "ERR 1: Syntax error: redirection unexpected (expecting word)"},
+	{"echo \"${x-a", "ERR 1: Syntax error: Unterminated quoted string"},
+	{"echo $((1+2) )", "ERR 1: Syntax error: Missing '))'"},
+	{"echo $((echo a) )", "ERR 1: Syntax error: Missing '))'"},
+	{"if a; then b; else c; elif d; fi",
+	 "ERR 1: Syntax error: \"elif\" unexpected (expecting \"fi\")"},
+	{"while :; done", "ERR 1: Syntax error: \"done\" unexpected (expecting \"do\")"},
+	{"until\n", "ERR 2: Syntax error: end of file unexpected (expecting \"do\")"},
+	{"f(x)", "ERR 1: Syntax error: word unexpected (expecting \")\")"},
+	{"\"f\"() { :; }", "ERR 1: Syntax error: Bad function name"},
+	{"a ;;", "ERR 1: Syntax error: \";;\" unexpected"},
+	{"cat <<E;case\nesac ${", "ERR 2: Syntax error: newline unexpected (expecting word)"},
+	{"cat <<E\n${x-\"a", "ERR 2: Syntax error: Missing '}'"},
+	{"cat <<E$(a)\nE", "ERR 1: Syntax error: \"(\" unexpected"},
+	{"echo `", "ERR 1: Syntax error: EOF in backquote substitution"},
+};
+
+/* Line numbers of commands: dash's, seen in its "sh: N: x: not found". */
+static const struct tcase_src lines[] = {
+	{"nf1 \\\na; nf2 \"\n\" x\nnf3",
+	 "(seq@1 (seq@1 (simple@1 nf1 a) (simple@2 nf2 <\n> x)) (simple@4 nf3))"},
+	{"nf1 <<E; nf2\na\nE\nnf3",
+	 "(seq@1 (seq@1 (simple@1 nf1 0<<<a\n>) (simple@1 nf2)) (simple@4 nf3))"},
+	{"\nx=1 \\\nnf1", "(simple@2 x=1 nf1)"},
+	{"a=$(nf1\nnf2) nf3", "(simple@2 a=$[(seq@1 (simple@1 nf1) (simple@2 nf2))] nf3)"},
+	{"\n{\n:\n} >/x/y", "(group@2 (simple@3 :) 1>/x/y)"},
+	{"a\n`\nnf1`", "(seq@1 (simple@1 a) (simple@3 $[(simple@2 nf1)]))"},
+	{"a |\n\n{ b; }", "(pipe@1 (simple@1 a) (group@1 (simple@3 b)))"},
+	{"cat <<E\n$(nf1\nnf2)\nE\nnf3",
+	 "(seq@1 (simple@1 cat 0<<Q$[(seq@2 (simple@2 nf1) (simple@3 nf2))]<\n>) (simple@5 nf3))"},
+};
+
+/* What is left to /bin/sh, and why. */
+static const struct tcase_src unsupported[] = {
+	{"echo $(cat <<E)\nE",
+	 "UNSUPPORTED: a here-document in $(...) whose newline is outside it"},
 };
 
 static void check_table(const struct tcase_src *t, size_t n)
@@ -241,12 +358,101 @@ START_TEST(test_shapes)
 }
 END_TEST
 
+START_TEST(test_errors)
+{
+	check_table(errors, sizeof errors / sizeof *errors);
+}
+END_TEST
+
+START_TEST(test_lines)
+{
+	check_table(lines, sizeof lines / sizeof *lines);
+}
+END_TEST
+
+START_TEST(test_unsupported)
+{
+	check_table(unsupported, sizeof unsupported / sizeof *unsupported);
+}
+END_TEST
+
+static char deep[8192];
+
+/* Hostile nesting is refused before the C stack is at risk. */
+START_TEST(test_depth)
+{
+	const char *open[] = {"(", "$(", "\"${x-", "{ "};
+
+	for (unsigned k = 0; k < 4; k++) {
+		size_t n = 0, w = strlen(open[k]);
+		for (int i = 0; i < 1500; i++, n += w)
+			memcpy(deep + n, open[k], w);
+		deep[n] = 0;
+		ck_assert_str_eq(parse_dump(deep), "UNSUPPORTED: nesting deeper than 1000 levels");
+	}
+	/* 200 levels are fine */
+	memset(deep, '(', 200);
+	strcpy(deep + 200, "a");
+	memset(deep + 201, ')', 200);
+	deep[401] = 0;
+	ck_assert(strncmp(parse_dump(deep), "(sub@1 (sub@1 ", 14) == 0);
+}
+END_TEST
+
+/* Running out of arena is "unsupported", never a crash or a bad tree. */
+START_TEST(test_out_of_memory)
+{
+	const char *s = "for i in a b c; do case $i in a) echo \"${x:-$(echo y)}\";; esac; done";
+	struct ush_arena a;
+	const char *err, *reason;
+	unsigned line;
+	int ok = 0;
+
+	for (size_t cap = 0; cap < 16384; cap += 64) {
+		a = (struct ush_arena){arena_buf, cap, 0};
+		struct node *n = syntax_parse(&a, s, strlen(s), 1, &err, &line, &reason);
+		if (err) {
+			ck_assert_ptr_eq(err, SYNTAX_UNSUPPORTED);
+			ck_assert_str_eq(reason, "out of memory");
+			ck_assert_ptr_null(n);
+		} else {
+			ck_assert_ptr_nonnull(n);
+			ok = 1;
+		}
+	}
+	ck_assert(ok);
+}
+END_TEST
+
+/* lineno is the number of the first line; an empty script is NULL. */
+START_TEST(test_first_line)
+{
+	struct ush_arena a = {arena_buf, sizeof arena_buf, 0};
+	const char *err, *reason;
+	unsigned line;
+	struct node *n = syntax_parse(&a, "\n\nfi", 4, 10, &err, &line, &reason);
+
+	ck_assert_ptr_null(n);
+	ck_assert_str_eq(err, "Syntax error: \"fi\" unexpected");
+	ck_assert_uint_eq(line, 12);
+	n = syntax_parse(&a, " \n# c\n", 6, 1, &err, &line, &reason);
+	ck_assert_ptr_null(n);
+	ck_assert_ptr_null(err);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("syntax");
 	TCase *tc = tcase_create("syntax");
 
 	tcase_add_test(tc, test_shapes);
+	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_lines);
+	tcase_add_test(tc, test_unsupported);
+	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_out_of_memory);
+	tcase_add_test(tc, test_first_line);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
