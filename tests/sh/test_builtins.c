@@ -1267,6 +1267,64 @@ START_TEST(read_lines_like_dash)
 }
 END_TEST
 
+/* --- random printf and test command lines from pieces (a fixed seed) */
+
+static unsigned next_random(unsigned *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed >> 16;
+}
+
+static int random_cases(const char *name, const char *const *fmts, unsigned nf,
+			const char *const *args, unsigned na, int count)
+{
+	unsigned seed = 4242;
+	int bad = 0;
+
+	for (int i = 0; i < count; i++) {
+		char *argv[16] = {(char *)name};
+		char fmt[256] = "";
+		int n = 1;
+		if (fmts) {
+			for (unsigned k = next_random(&seed) % 6; k; k--)
+				strcat(fmt, fmts[next_random(&seed) % nf]);
+			argv[n++] = fmt;
+		}
+		for (unsigned k = next_random(&seed) % 7; k; k--)
+			argv[n++] = (char *)args[next_random(&seed) % na];
+		char text[512] = "";
+		for (int k = 0; k < n; k++) {
+			strcat(text, "'");
+			strcat(text, argv[k]);
+			strcat(text, "' ");
+		}
+		struct job j = {.argv = argv, .mode = OUT_MERGED};
+		bad += compare(text, &j, run_dash, run_builtin);
+	}
+	return bad;
+}
+
+START_TEST(random_like_dash)
+{
+	static const char *const fmts[] = {"%s",  "%d",  "%5.2f", "%-3s", "%b",   "%c",    "%x",
+					   "%%",  "\\n", "a",     "%*d",  "%.*s", "%0+5d", "\\101",
+					   "\\c", "%#o", "%e",    "%g",   "%i",   "%u",    "%",
+					   "%5",  "%.",  " ",     "\\\\", "%a",   "%G"};
+	static const char *const values[] = {"1",   "x",      "",      "-5",
+					     "3.5", "'a",     "a\\nb", "0x10",
+					     "1e3", "abc\\c", "-",     "99999999999999999999",
+					     " 7",  "nan",    "-inf"};
+	static const char *const words[] = {"!",   "(", ")",  "-a", "-o",   "=",   "!=",  "-n",
+					    "-z",  "x", "",   "-f", "full", "dir", "1",   "-eq",
+					    "-lt", "2", "-t", "<",  "-d",   "]",   "-nt", "empty"};
+
+	fixture();
+	ck_assert_int_eq(random_cases("printf", fmts, N(fmts), values, N(values), 150), 0);
+	ck_assert_int_eq(random_cases("test", NULL, 0, words, N(words), 150), 0);
+	ck_assert_int_eq(random_cases("[", NULL, 0, words, N(words), 100), 0);
+}
+END_TEST
+
 /* --- dash's output buffer: where the flushes fall (seen through 2>&1) */
 
 START_TEST(flushes_like_dash)
@@ -1290,6 +1348,7 @@ static Suite *suite(void)
 	tcase_add_test(t, read_like_dash);
 	tcase_add_test(t, read_lines_like_dash);
 	tcase_add_test(t, flushes_like_dash);
+	tcase_add_test(t, random_like_dash);
 	suite_add_tcase(s, t);
 	return s;
 }
