@@ -218,6 +218,87 @@ static void put_negative_nan(struct pf *p, char conv, int left, long long width)
 		free(out);
 }
 
+#ifndef __GLIBC__
+static int has_flag(const char *fmt, char flag)
+{
+	for (fmt++; *fmt && strchr("#-+ 0", *fmt); fmt++)
+		if (*fmt == flag)
+			return 1;
+	return 0;
+}
+
+/*
+ * %a of a subnormal double as glibc prints it (dash's output): 0x0.<the
+ * 52-bit fraction>p-1022, rounded half to even at a precision; musl
+ * normalizes instead.
+ */
+static void put_subnormal_a(struct pf *p, const char *fmt, double v, long long width,
+			    long long prec)
+{
+	const char *hex = fmt[strlen(fmt) - 1] == 'A' ? "0123456789ABCDEF" : "0123456789abcdef";
+	uint64_t bits, m, lead = 0;
+	char body[96], digits[80];
+	int nd = 13, n = 0;
+
+	memcpy(&bits, &v, sizeof bits);
+	m = bits & ((1ULL << 52) - 1);
+	if (prec >= 0 && prec < 13) {
+		int shift = 4 * (13 - (int)prec);
+		uint64_t q = m >> shift, rem = m & ((1ULL << shift) - 1),
+			 half = 1ULL << (shift - 1);
+		if (rem > half || (rem == half && (q & 1)))
+			q++;
+		nd = (int)prec;
+		if (q >> (4 * nd)) {
+			lead = 1;
+			q = 0;
+		}
+		m = q;
+	}
+	for (int i = 0; i < nd; i++)
+		digits[i] = hex[(m >> (4 * (nd - 1 - i))) & 15];
+	if (prec < 0)
+		while (nd > 0 && digits[nd - 1] == '0')
+			nd--;
+	for (; prec > nd && nd < 60; nd++)
+		digits[nd] = '0';
+	if (signbit(v))
+		body[n++] = '-';
+	else if (has_flag(fmt, '+') || has_flag(fmt, ' '))
+		body[n++] = has_flag(fmt, '+') ? '+' : ' ';
+	int prefix = n + 2;
+	body[n++] = '0';
+	body[n++] = hex[10] == 'A' ? 'X' : 'x';
+	body[n++] = (char)('0' + lead);
+	if (nd || has_flag(fmt, '#'))
+		body[n++] = '.';
+	memcpy(body + n, digits, (size_t)nd);
+	n += nd;
+	n += snprintf(body + n, 8, "%c-1022", hex[10] == 'A' ? 'P' : 'p');
+	if (width > n && width < 4096) {
+		char *out = malloc((size_t)width);
+		size_t pad = (size_t)(width - n);
+		if (!out)
+			return;
+		if (has_flag(fmt, '-')) {
+			memcpy(out, body, (size_t)n);
+			memset(out + n, ' ', pad);
+		} else if (has_flag(fmt, '0')) {
+			memcpy(out, body, (size_t)prefix);
+			memset(out + prefix, '0', pad);
+			memcpy(out + prefix + pad, body + prefix, (size_t)(n - prefix));
+		} else {
+			memset(out, ' ', pad);
+			memcpy(out + pad, body, (size_t)n);
+		}
+		bi_out_put(&p->out, out, (size_t)width);
+		free(out);
+		return;
+	}
+	bi_out_put(&p->out, body, (size_t)n);
+}
+#endif
+
 static void put_conversion(struct pf *p, const char *fmt, char conv, int left, long long width,
 			   long long prec)
 {
@@ -251,6 +332,12 @@ static void put_conversion(struct pf *p, const char *fmt, char conv, int left, l
 			put_negative_nan(p, conv, left, width);
 			return;
 		}
+#ifndef __GLIBC__
+		if ((conv == 'a' || conv == 'A') && fpclassify(v.f) == FP_SUBNORMAL) {
+			put_subnormal_a(p, fmt, v.f, width, prec);
+			return;
+		}
+#endif
 	}
 	put_value(p, fmt, &v);
 }
