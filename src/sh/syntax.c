@@ -314,6 +314,12 @@ static struct redir *redirection(struct psr *P)
 	return r;
 }
 
+static int is_literal(const struct word *w, const char *s)
+{
+	return w->nparts == 1 && w->parts[0].type == WP_LIT && !w->parts[0].quoted &&
+	       w->parts[0].n == strlen(s) && memcmp(w->parts[0].s, s, w->parts[0].n) == 0;
+}
+
 static int is_assignment(const struct word *w)
 {
 	const struct wpart *p = w->parts;
@@ -421,6 +427,8 @@ static struct node *simple(struct psr *P)
 	}
 	for (unsigned i = 1; i < n->u.simple.nargs; i++)
 		decl_tilde(P, &n->u.simple.args[i]);
+	if (n->u.simple.nargs && is_literal(&n->u.simple.args[0], "alias"))
+		syn_unsupported(P, "alias (dash expands aliases while it parses)");
 	return n;
 }
 

@@ -40,7 +40,7 @@ char *syn_dupn(struct psr *P, const char *s, size_t n)
 static struct wpart *wbuf_part(struct psr *P, struct wbuf *b)
 {
 	if (b->n == b->cap) {
-		unsigned cap = b->cap ? b->cap * 2 : 4;
+		unsigned cap = b->cap ? b->cap * 2 : 1; /* most words are one part */
 		struct wpart *np = syn_alloc(P, cap * sizeof *np);
 
 		if (b->n)
