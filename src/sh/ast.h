@@ -187,4 +187,14 @@ extern const char SYNTAX_UNSUPPORTED[];
 struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
 			  const char **err, unsigned *errline, const char **reason);
 
+/*
+ * The same, but on a syntax error (not SYNTAX_UNSUPPORTED) it returns the
+ * complete top-level commands (lines) before the one in error, NULL if
+ * none: dash parses and runs one at a time, so they run before the
+ * message (eval 'echo a; echo b@NL@if' prints a and b first).
+ */
+struct node *syntax_parse_partial(struct ush_arena *a, const char *text, size_t len,
+				  unsigned lineno, const char **err, unsigned *errline,
+				  const char **reason);
+
 #endif /* USH_AST_H */

@@ -617,8 +617,8 @@ static struct node *command(struct psr *P)
 	return n;
 }
 
-struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
-			  const char **err, unsigned *errline, const char **reason)
+static struct node *parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+			  const char **err, unsigned *errline, const char **reason, int partial)
 {
 	struct perr e;
 	struct psr P;
@@ -639,7 +639,7 @@ struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, uns
 		*err = e.msg;
 		*errline = e.line;
 		*reason = e.reason;
-		return NULL;
+		return partial && e.msg != SYNTAX_UNSUPPORTED ? root : NULL;
 	}
 	for (;;) {
 		struct node *n = syn_list(&P, 1);
@@ -654,4 +654,17 @@ struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, uns
 			syn_expect(&P, -1);
 	}
 	return root;
+}
+
+struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+			  const char **err, unsigned *errline, const char **reason)
+{
+	return parse(a, text, len, lineno, err, errline, reason, 0);
+}
+
+struct node *syntax_parse_partial(struct ush_arena *a, const char *text, size_t len,
+				  unsigned lineno, const char **err, unsigned *errline,
+				  const char **reason)
+{
+	return parse(a, text, len, lineno, err, errline, reason, 1);
 }

@@ -435,6 +435,17 @@ START_TEST(test_first_line)
 	ck_assert_ptr_null(n);
 	ck_assert_str_eq(err, "Syntax error: \"fi\" unexpected");
 	ck_assert_uint_eq(line, 12);
+	n = syntax_parse_partial(&a, "a; b\nc\nif\nd", 11, 1, &err, &line, &reason);
+	ck_assert_str_eq(err, "Syntax error: end of file unexpected (expecting \"then\")");
+	ck_assert_uint_eq(line, 4);
+	ck_assert_ptr_nonnull(n);
+	struct out o = {dump_buf, 0, sizeof dump_buf - 1};
+	dump_node(&o, n);
+	dump_buf[o.n] = 0;
+	ck_assert_str_eq(dump_buf, "(seq@1 (seq@1 (simple@1 a) (simple@1 b)) (simple@2 c))");
+	n = syntax_parse_partial(&a, "if", 2, 1, &err, &line, &reason);
+	ck_assert_ptr_null(n);
+	ck_assert_ptr_nonnull(err);
 	n = syntax_parse(&a, " \n# c\n", 6, 1, &err, &line, &reason);
 	ck_assert_ptr_null(n);
 	ck_assert_ptr_null(err);
