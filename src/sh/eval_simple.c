@@ -128,10 +128,49 @@ static void simple_done(struct shell *sh, struct simple *c)
 	free_fields(&c->assigns);
 }
 
+/* PS4 with its parameters and command substitutions expanded, as dash does */
+static char *ps4_expand(struct shell *sh, const char *ps4)
+{
+	static const char end[] = "\n_USH_PS4_\n";
+	size_t n = strlen(ps4);
+	char *text = malloc(n + 32);
+	struct ush_arena a = {malloc(n * 48 + 4096), n * 48 + 4096, 0};
+	const char *err = NULL, *reason = NULL;
+	unsigned line = 0;
+	char *res = NULL;
+
+	if (!text || !a.buf)
+		eval_oom(sh);
+	static const char start[] = ":<<_USH_PS4_\n";
+	memcpy(text, start, sizeof start - 1);
+	memcpy(text + sizeof start - 1, ps4, n);
+	memcpy(text + sizeof start - 1 + n, end, sizeof end);
+	struct node *t = syntax_parse(&a, text, strlen(text), sh->lineno, &err, &line, &reason);
+	if (!err && t && t->type == N_SIMPLE && t->redirs && t->redirs->op == R_HEREDOC) {
+		/* no tracing of the command substitutions PS4 itself runs */
+		int saved = ev.back_status;
+		unsigned opts = sh->opts;
+		sh->opts &= ~(unsigned)OPT_XTRACE;
+		res = words_string(sh, &t->redirs->body);
+		sh->opts = opts;
+		ev.back_status = saved;
+		size_t rl = res ? strlen(res) : 0;
+		if (rl && res[rl - 1] == '\n')
+			res[rl - 1] = 0;
+	}
+	free(a.buf);
+	free(text);
+	return res ? res : strdup(ps4);
+}
+
 void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **argv)
 {
 	struct out o = {0};
 	const char *ps4 = shvar_get(sh, "PS4", 3);
+	char *expanded = NULL;
+
+	if (ps4 && strpbrk(ps4, "$`\\"))
+		ps4 = expanded = ps4_expand(sh, ps4);
 	size_t cap = 64 + (ps4 ? strlen(ps4) : 2);
 
 	for (unsigned i = 0; i < nassigns; i++)
@@ -157,6 +196,7 @@ void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **arg
 	out_str(&o, "\n");
 	write_all(2, o.buf, o.n);
 	free(o.buf);
+	free(expanded);
 }
 
 static void trace(struct shell *sh, struct simple *c)

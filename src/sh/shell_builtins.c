@@ -412,8 +412,10 @@ int shell_setopts(struct shell *sh, char **argv, int *i)
 	for (; argv[*i]; (*i)++) {
 		const char *a = argv[*i];
 		if ((a[0] != '-' && a[0] != '+') || !a[1]) {
-			if (a[0] == '-' && !a[1])
-				(*i)++; /* "set -": the end of options */
+			if (a[0] == '-' && !a[1]) {
+				(*i)++; /* "set -": the end of options, -x and -v off */
+				sh->opts &= ~(unsigned)(OPT_XTRACE | OPT_VERBOSE);
+			}
 			return 0;
 		}
 		if (a[0] == '-' && a[1] == '-' && !a[2]) {
@@ -626,14 +628,17 @@ static int b_dot(struct shell *sh, int argc, char **argv)
 			shell_fail(sh, 2, argv[1], ": not found", NULL);
 	}
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		shell_fail(sh, 2, "cannot open ", argv[1], ": No such file");
+	if (fd < 0) {
+		shell_msg(sh, "cannot open ", argv[1], ": ", ush_errmsg(errno, USH_E_OPEN));
+		shell_exit(sh, 2);
+	}
 	size_t len;
 	char *text = read_file(fd, &len);
 	close(fd);
 	if (!text)
 		eval_oom(sh);
 	const char *saved_cmd = ev.cmdname;
+	ev.cmdname = file; /* dash names the file in messages from it */
 	ev.dotnest++;
 	sh->status = 0;
 	int status = eval_string(sh, text, len, 1);
