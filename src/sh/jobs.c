@@ -265,14 +265,17 @@ static struct bgjob *bg_find(pid_t pid)
 }
 
 /* wait for one background job; a trapped signal interrupts (128 + sig) */
-static int bg_wait(struct bgjob *j)
+static int bg_wait(struct bgjob *j, int report)
 {
 	int ws;
 
 	while (!j->done) {
 		if (waitpid(j->pid, &ws, 0) == j->pid) {
 			j->done = 1;
-			j->status = WIFSIGNALED(ws) ? 128 + WTERMSIG(ws) : WEXITSTATUS(ws);
+			/* dash names the signal for `wait PID`, not for a bare wait */
+			j->status = report            ? status_of(ws)
+				    : WIFSIGNALED(ws) ? 128 + WTERMSIG(ws)
+						      : WEXITSTATUS(ws);
 			break;
 		}
 		if (errno != EINTR) {
@@ -298,7 +301,7 @@ int jobs_wait(struct shell *sh, int argc, char **argv)
 
 	if (argc < 2) {
 		while (nbg) {
-			int st = bg_wait(&bg[0]);
+			int st = bg_wait(&bg[0], 0);
 			if (!bg[0].done)
 				return st;
 			bg_forget(&bg[0]);
@@ -317,7 +320,7 @@ int jobs_wait(struct shell *sh, int argc, char **argv)
 			status = 127;
 			continue;
 		}
-		status = bg_wait(j);
+		status = bg_wait(j, 1);
 		if (!j->done)
 			return status;
 		bg_forget(j);

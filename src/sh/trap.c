@@ -70,7 +70,8 @@ void trap_run_pending(struct shell *sh)
 			eval_oom(sh);
 		eval_string(sh, a, strlen(a), sh->lineno);
 		free(a);
-		sh->status = saved;
+		if (!ev.skip) /* a return in the action is the function's status */
+			sh->status = saved;
 	}
 }
 
