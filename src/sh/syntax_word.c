@@ -375,8 +375,12 @@ static void cmdsub(struct psr *P, struct wbuf *b, int quoted)
 	n = syn_list(P, 2);
 	if (syn_readtoken(P) != T_RP)
 		syn_expect(P, T_RP);
-	if (P->hd)
-		syn_unsupported(P, "a here-document in $(...) whose newline is outside it");
+	/* dash gives a here-document with no newline left in $(...) no body */
+	for (struct heredoc *h = P->hd; h; h = h->next) {
+		struct wbuf eb = {0};
+		wbuf_quoted_empty(P, &eb);
+		wbuf_finish(P, &eb, &h->r->body);
+	}
 	P->tok = save.tok;
 	P->pushback = save.pushback;
 	P->kw = save.kw;
