@@ -181,6 +181,15 @@ static void xp_cmdsub(struct xp *x, struct node *cmd, int quoted)
 		x->oom = 1;
 		return;
 	}
+	/* dash drops NUL bytes from the output */
+	char *z = memchr(out, 0, len);
+	if (z) {
+		size_t k = z - out;
+		for (size_t i = k; i < len; i++)
+			if (out[i])
+				out[k++] = out[i];
+		len = k;
+	}
 	xp_value(x, out, len, quoted);
 	free(out);
 }

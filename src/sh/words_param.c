@@ -244,8 +244,10 @@ void xp_param(struct xp *x, const struct param *p, int quoted)
 
 	if (p->op == PE_BAD)
 		shell_fail(sh, 2, "Bad substitution", NULL, NULL);
-	const char *v = shell_param(sh, p->name, p->n, tmp, sizeof tmp);
 	int at = is_at(p);
+	/* $@ and $* joined only for ${#@} */
+	const char *v =
+		at && p->op != PE_LENGTH ? NULL : shell_param(sh, p->name, p->n, tmp, sizeof tmp);
 	int set = at || v;
 	int empty = at ? at_null(sh, p->name[0]) : !v || !*v;
 	int use_word = !set || (p->colon && empty);
