@@ -173,9 +173,12 @@ static int eval_redirected(struct shell *sh, struct node *n,
 	int status;
 
 	sh->lineno = n->lineno;
-	if (redirect_apply(sh, n->redirs, &sv) < 0)
+	if (redirect_apply(sh, n->redirs, &sv) < 0) {
 		status = 2;
-	else
+		redirect_restore(&sv);
+		eval_errexit(sh, status); /* set -e: a failed redirection ends the shell too */
+		return status;
+	} else
 		status = fn(sh, n);
 	redirect_restore(&sv);
 	return status;
