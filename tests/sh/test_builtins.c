@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -270,12 +271,26 @@ static int check_cases(const char *const *cases, unsigned n, unsigned modes)
 #define N(a) (sizeof a / sizeof *a)
 
 /* the fixture the file tests look at, made once; the tests run inside it */
+static char fixture_dir[] = "/tmp/ush-test-builtins-XXXXXX";
+static int fixture_made;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static void fixture_remove(void)
+{
+	if (fixture_made && chdir("/") == 0)
+		nftw(fixture_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void fixture(void)
 {
-	static char dir[] = "/tmp/ush-test-builtins-XXXXXX";
-	static int done;
+	char *dir = fixture_dir;
 
-	if (done)
+	if (fixture_made)
 		return;
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chdir(dir), 0);
@@ -306,7 +321,7 @@ static void fixture(void)
 	/* full is older than empty */
 	struct timespec old[2] = {{1000000000, 0}, {1000000000, 0}};
 	utimensat(AT_FDCWD, "full", old, 0);
-	done = 1;
+	fixture_made = 1;
 }
 
 /* --- the cases: shell text, as a script would spell the command */
@@ -1359,6 +1374,7 @@ int main(void)
 
 	srunner_set_fork_status(r, CK_NOFORK);
 	srunner_run_all(r, CK_NORMAL);
+	fixture_remove();
 	int failed = srunner_ntests_failed(r);
 	srunner_free(r);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
