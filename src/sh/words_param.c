@@ -19,7 +19,7 @@ static int is_at(const struct param *p)
 	return p->n == 1 && (p->name[0] == '@' || p->name[0] == '*');
 }
 
-static int is_name(const char *s, size_t n)
+static int var_name_ok(const char *s, size_t n)
 {
 	if (!n || (s[0] >= '0' && s[0] <= '9'))
 		return 0;
@@ -223,7 +223,7 @@ static const char *assign(struct xp *x, const struct param *p, char *tmp, size_t
 {
 	struct shell *sh = x->sh;
 
-	if (!is_name(p->name, p->n))
+	if (!var_name_ok(p->name, p->n))
 		param_fail(sh, p, "bad variable name");
 	char *v = words_string(sh, p->arg);
 	if (!v) {
