@@ -46,6 +46,7 @@ struct member {
 	char *name; /* spawned: argv[0] for an exec failure message */
 };
 int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct member *m);
+int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen, int *status);
 int simple_job_status(struct shell *sh, struct member *m, const struct uspawn_event *e);
 struct builtin;
 int builtin_run(struct shell *sh, const struct builtin *b, int special, char **argv);

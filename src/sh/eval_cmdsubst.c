@@ -14,7 +14,7 @@
 char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 {
 	size_t cap = 256, n = 0;
-	char *buf = malloc(cap);
+	char *buf = malloc(cap), *buf2 = NULL;
 	int p[2];
 
 	if (!buf)
@@ -24,6 +24,19 @@ char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 		*buf = 0;
 		*len = 0;
 		return buf;
+	}
+	int st;
+	unsigned lineno = sh->lineno;
+	int captured = simple_capture(sh, cmd, &buf2, &n, &st);
+	sh->lineno = lineno; /* as if it had run in a child */
+	if (captured) {
+		free(buf);
+		ev.back_status = st;
+		while (n && buf2[n - 1] == '\n')
+			n--;
+		buf2[n] = 0;
+		*len = n;
+		return buf2;
 	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		shell_fail(sh, 2, "Pipe call failed", NULL, NULL);

@@ -39,8 +39,9 @@ static int word_pure(const struct word *w)
 		const struct wpart *p = &w->parts[i];
 		if (p->type == WP_CMDSUB || p->type == WP_ARITH)
 			return 0;
-		if (p->type == WP_PARAM && (p->param->op == PE_ASSIGN || p->param->op == PE_ERROR ||
-					    (p->param->arg && !word_pure(p->param->arg))))
+		if (p->type == WP_PARAM &&
+		    (p->param->op == PE_ASSIGN || p->param->op == PE_ERROR ||
+		     p->param->op == PE_BAD || (p->param->arg && !word_pure(p->param->arg))))
 			return 0;
 	}
 	return 1;
@@ -479,4 +480,91 @@ int simple_job_status(struct shell *sh, struct member *m, const struct uspawn_ev
 	free(m->name);
 	m->name = NULL;
 	return st;
+}
+
+/*
+ * $(cmd) when cmd is plainly one external command: spawned with its
+ * stdout captured by the ring instead of forking the shell. 0: the
+ * caller forks as usual.
+ */
+int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen, int *status)
+{
+	struct simple c = {.n = n};
+	struct resolved r;
+	struct lookup lk;
+
+	if (n->type != N_SIMPLE || n->redirs || n->u.simple.nassigns || !simple_pure(sh, n) ||
+	    trap_any(sh))
+		return 0;
+	sh->lineno = n->lineno;
+	expand_args(sh, n, &c.av);
+	if (!c.av.n)
+		goto fork;
+	resolve(sh, c.av.v[0], 0, &r);
+	if (r.b || r.func)
+		goto fork;
+	const char *pathvar = eval_pathvar(sh);
+	lookup_command(c.av.v[0], pathvar, &lk);
+	if (lk.error || lk.idx < -1)
+		goto fork;
+	char path[sizeof lk.path];
+	for (int idx = lk.idx; idx >= 0; idx++) {
+		if (path_entry(pathvar, idx, c.av.v[0], path, sizeof path) < 0)
+			break;
+		if (!faccessat(AT_FDCWD, path, X_OK, AT_EACCESS)) {
+			memcpy(lk.path, path, sizeof path);
+			break;
+		}
+	}
+	struct uspawn_cmd cmd;
+	uspawn_cmd_init(&cmd);
+	cmd.path = lk.path;
+	cmd.argv = c.av.v;
+	cmd.envp = shvar_environ(sh);
+	cmd.flags = USPAWN_CAPTURE_STDOUT;
+	cmd.user_data = 1;
+	struct uspawn *u = jobs_ring(sh);
+	if (uspawn_submit(u, &cmd, 1) != 1)
+		goto fork;
+	size_t cap = 256, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		eval_oom(sh);
+	for (;;) {
+		struct uspawn_event e;
+		int got = uspawn_wait(u, &e, 1, -1);
+		if (got == -EINTR || got == 0)
+			continue;
+		if (got < 0) {
+			*status = 2;
+			break;
+		}
+		if (e.type == USPAWN_EV_OUTPUT && e.stream == 1) {
+			while (cap - len < e.len + 1) {
+				char *nb = realloc(buf, cap *= 2);
+				if (!nb)
+					eval_oom(sh);
+				buf = nb;
+			}
+			memcpy(buf + len, e.data, e.len);
+			len += e.len;
+		} else if (e.type == USPAWN_EV_EXIT) {
+			if (e.error) {
+				shell_msg(sh, c.av.v[0], ": ", ush_errmsg(e.error, USH_E_EXEC),
+					  NULL);
+				*status = exec_status(e.error);
+			} else {
+				*status = status_of(e.status);
+			}
+			break;
+		}
+	}
+	buf[len] = 0;
+	*out = buf;
+	*outlen = len;
+	simple_done(sh, &c);
+	return 1;
+fork:
+	simple_done(sh, &c);
+	return 0;
 }
