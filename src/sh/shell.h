@@ -22,10 +22,10 @@ int strvec_push(struct strvec *sv, char *s); /* -1: out of memory */
 void strvec_free(struct strvec *sv);         /* frees v, not the strings */
 
 enum shell_opt {
-	OPT_ERREXIT = 1 << 0, /* -e */
-	OPT_NOUNSET = 1 << 1, /* -u */
-	OPT_XTRACE = 1 << 2,  /* -x */
-	OPT_NOGLOB = 1 << 3,  /* -f */
+	OPT_ERREXIT = 1 << 0,   /* -e */
+	OPT_NOUNSET = 1 << 1,   /* -u */
+	OPT_XTRACE = 1 << 2,    /* -x */
+	OPT_NOGLOB = 1 << 3,    /* -f */
 	OPT_ALLEXPORT = 1 << 4, /* -a */
 	OPT_NOCLOBBER = 1 << 5, /* -C */
 	OPT_VERBOSE = 1 << 6,   /* -v */
@@ -94,8 +94,8 @@ void shell_fail(struct shell *sh, int status, const char *a, const char *b, cons
 	__attribute__((noreturn));
 
 /* eval.c */
-int eval_tree(struct shell *sh, struct node *n);                   /* returns $? */
-int eval_text(struct shell *sh, const char *text, size_t len);     /* eval, trap actions */
+int eval_tree(struct shell *sh, struct node *n);               /* returns $? */
+int eval_text(struct shell *sh, const char *text, size_t len); /* eval, trap actions */
 /* $(cmd): its stdout, trailing newlines removed (malloc'd, NUL-terminated); sets sh->status */
 char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len);
 
