@@ -402,6 +402,24 @@ int eval_command_argv(struct shell *sh, char **argv, const char *pathvar)
 }
 
 /*
+ * A spawned child cannot walk $PATH after a failed exec as dash's forked
+ * child would: start it at the first executable entry from lk->idx on.
+ */
+static void first_executable(struct lookup *lk, const char *pathvar, const char *name)
+{
+	char path[sizeof lk->path];
+
+	for (int idx = lk->idx; idx >= 0; idx++) {
+		if (path_entry(pathvar, idx, name, path, sizeof path) < 0)
+			break;
+		if (!faccessat(AT_FDCWD, path, X_OK, AT_EACCESS)) {
+			memcpy(lk->path, path, sizeof path);
+			break;
+		}
+	}
+}
+
+/*
  * A pipeline member that is plainly an external command: spawn it with in
  * and out as its fd 0 and 1. 0: the caller forks the shell instead.
  */
@@ -435,16 +453,7 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 		return 1;
 	}
 	do_assigns(sh, &c, 1);
-	/* dash would exec in the child, going on along $PATH: take the first executable */
-	char path[sizeof lk.path];
-	for (int idx = lk.idx; idx >= 0; idx++) {
-		if (path_entry(pathvar, idx, c.av.v[0], path, sizeof path) < 0)
-			break;
-		if (!faccessat(AT_FDCWD, path, X_OK, AT_EACCESS)) {
-			memcpy(lk.path, path, sizeof path);
-			break;
-		}
-	}
+	first_executable(&lk, pathvar, c.av.v[0]);
 	struct uspawn_cmd cmd;
 	uspawn_cmd_init(&cmd);
 	cmd.path = lk.path;
@@ -507,15 +516,7 @@ int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen,
 	lookup_command(c.av.v[0], pathvar, &lk);
 	if (lk.error || lk.idx < -1)
 		goto fork;
-	char path[sizeof lk.path];
-	for (int idx = lk.idx; idx >= 0; idx++) {
-		if (path_entry(pathvar, idx, c.av.v[0], path, sizeof path) < 0)
-			break;
-		if (!faccessat(AT_FDCWD, path, X_OK, AT_EACCESS)) {
-			memcpy(lk.path, path, sizeof path);
-			break;
-		}
-	}
+	first_executable(&lk, pathvar, c.av.v[0]);
 	struct uspawn_cmd cmd;
 	uspawn_cmd_init(&cmd);
 	cmd.path = lk.path;
