@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "shell.h"
+#include "lex.h" /* ush_is_name */
 
 enum {
 	V_SET = SHVAR_SET, /* has a value (text holds "NAME=value") */
@@ -162,17 +163,6 @@ static int var_clear(struct var *v)
 	return 0;
 }
 
-static int is_name(const char *s, size_t n)
-{
-	if (!n || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9')))
-			return 0;
-	return 1;
-}
-
 /* dash's $PWD at start: an inherited absolute $PWD naming ".", else getcwd(). */
 static void import_pwd(struct vartab *t, const char *pwd)
 {
@@ -229,7 +219,7 @@ static struct vartab *tab_of(struct shell *sh)
 	t->env_dirty = 1;
 	for (char **e = sh->environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
-		if (!eq || !is_name(*e, eq - *e))
+		if (!eq || !ush_is_name(*e, eq - *e))
 			continue;
 		struct var *v = var_make(t, *e, eq - *e);
 		if (v) {

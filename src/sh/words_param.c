@@ -8,6 +8,7 @@
 #include <string.h>
 #include "pattern.h"
 #include "words.h"
+#include "lex.h" /* ush_is_name */
 
 int is_plain_at(const struct param *p)
 {
@@ -17,17 +18,6 @@ int is_plain_at(const struct param *p)
 static int is_at(const struct param *p)
 {
 	return p->n == 1 && (p->name[0] == '@' || p->name[0] == '*');
-}
-
-static int var_name_ok(const char *s, size_t n)
-{
-	if (!n || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		      (s[i] >= '0' && s[i] <= '9')))
-			return 0;
-	return 1;
 }
 
 /* "name: what" on fd 2, leaving the shell with status 2 */
@@ -223,7 +213,7 @@ static const char *assign(struct xp *x, const struct param *p, char *tmp, size_t
 {
 	struct shell *sh = x->sh;
 
-	if (!var_name_ok(p->name, p->n))
+	if (!ush_is_name(p->name, p->n))
 		param_fail(sh, p, "bad variable name");
 	char *v = words_string(sh, p->arg);
 	if (!v) {
