@@ -70,17 +70,11 @@ static int pick_engine(const char *name)
 struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 {
 	struct uspawn_opts o = opts ? *opts : (struct uspawn_opts){0};
-	int id = pick_engine(o.engine);
-
-	if (id < 0) {
-		errno = -id;
-		return NULL;
-	}
 	struct uspawn *u = calloc(1, sizeof *u);
+
 	if (!u)
 		return NULL;
-	u->engine_id = (enum uspawn_engine_id)id;
-	u->engine = engines[id];
+	/* the ring first: its features spare the uring engine's probe a ring */
 	unsigned files = o.registered_files ? o.registered_files : 64;
 	int r = ring_init(u, o.ring_entries ? o.ring_entries : 256, files, o.flags);
 	if (r < 0) {
@@ -88,6 +82,15 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 		errno = -r;
 		return NULL;
 	}
+	int id = pick_engine(o.engine);
+	if (id < 0) {
+		io_uring_queue_exit(&u->ring);
+		free(u);
+		errno = -id;
+		return NULL;
+	}
+	u->engine_id = (enum uspawn_engine_id)id;
+	u->engine = engines[id];
 	u->reg_fds = malloc(files * sizeof *u->reg_fds);
 	if (!u->reg_fds || (u->engine->init && (r = u->engine->init(u)) < 0)) {
 		io_uring_queue_exit(&u->ring);

@@ -27,6 +27,12 @@ struct uspawn_engine {
 };
 
 extern const struct uspawn_engine engine_uring;
+/*
+ * The features a ring of this process reported: without our feature bit the
+ * uring engine is known to be unusable, and its probe (a ring of its own)
+ * is skipped.
+ */
+void engine_uring_ring_features(unsigned features);
 extern const struct uspawn_engine engine_vfork;
 extern const struct uspawn_engine engine_posix;
 extern const struct uspawn_engine engine_fork;

@@ -67,6 +67,15 @@ int uspawn_uring_detect(void)
 
 static int uring_state; /* 0 unknown, 1 yes, -1 no */
 
+void engine_uring_ring_features(unsigned features)
+{
+	int unknown = 0;
+
+	if (!(features & USPAWN_FEAT_SPAWN))
+		__atomic_compare_exchange_n(&uring_state, &unknown, -1, 0, __ATOMIC_RELAXED,
+					    __ATOMIC_RELAXED);
+}
+
 static int uring_probe(void)
 {
 	int s = __atomic_load_n(&uring_state, __ATOMIC_RELAXED);

@@ -56,6 +56,7 @@ int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags
 	}
 	if (r < 0)
 		return r;
+	engine_uring_ring_features(p.features);
 	u->use_waitid = !(flags & USPAWN_OPEN_NO_WAITID) && ring_has_waitid(&u->ring);
 	if (files && io_uring_register_files_sparse(&u->ring, files) == 0)
 		u->reg_count = files;
