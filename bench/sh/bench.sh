@@ -35,13 +35,14 @@ echo "uring-sh: $ush"
 echo "rounds: $rounds x $runs runs per line; make build: $rounds rounds"
 echo
 printf '%-28s %12s %12s %12s %12s %8s\n' "line" "dash min" "dash med" "ush min" "ush med" "med x"
-for kind in builtin external execlast andand delegated; do
+for kind in builtin external execlast andand kbuild delegated; do
 	case $kind in
 	execlast) line='/bin/true' ;;
 	builtin) line='echo built-in > /dev/null' ;;
 	external) line='/bin/true' ;;
 	andand) line='/bin/true && /bin/true' ;;
-	delegated) line='for i in 1; do :; done' ;;
+	kbuild) line="set -e; echo '  CC x' >/dev/null; trap 'rm -f x; trap - INT; kill -s INT \$\$' INT; if [ -n \"\$HOME\" ]; then /bin/true; fi" ;;
+	delegated) line='ulimit -n > /dev/null' ;;
 	esac
 	: > d.txt
 	: > u.txt
@@ -62,7 +63,7 @@ echo "(microseconds per line: posix_spawn of the shell + wait, mean of $runs; lo
 echo
 
 printf '%-28s %8s %8s %8s\n' "page faults" "dash" "ush" "x"
-for line in ':' '/bin/true' 'for i in 1; do :; done'; do
+for line in ':' '/bin/true' 'for i in 1; do :; done' 'ulimit -n > /dev/null'; do
 	d=$(faults "$dash" "$line")
 	u=$(faults "$ush" "$line")
 	printf '%-28s %8s %8s %8s\n' "$line" "$d" "$u" "$(ratio "$u" "$d")"
