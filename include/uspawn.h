@@ -45,6 +45,11 @@ struct uspawn_opts {
 	unsigned ring_entries;     /* SQ size; 0 = 256 */
 	unsigned registered_files; /* slots for uspawn_register_fd(); 0 = 64 */
 	unsigned flags;            /* USPAWN_OPEN_* */
+	/*
+	 * The ring's fd is put at this number or above (a shell keeps 0-9
+	 * free for the redirections its users name); 0: where open() puts it.
+	 */
+	int min_fd;
 };
 
 /*

@@ -76,7 +76,7 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 		return NULL;
 	/* the ring first: its features spare the uring engine's probe a ring */
 	unsigned files = o.registered_files ? o.registered_files : 64;
-	int r = ring_init(u, o.ring_entries ? o.ring_entries : 256, files, o.flags);
+	int r = ring_init(u, o.ring_entries ? o.ring_entries : 256, files, o.flags, o.min_fd);
 	if (r < 0) {
 		free(u);
 		errno = -r;

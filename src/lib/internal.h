@@ -104,7 +104,7 @@ struct uspawn {
 };
 
 /* ring.c */
-int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags);
+int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags, int min_fd);
 void ring_dispatch(struct uspawn *u, struct io_uring_cqe *cqe);
 struct io_uring_sqe *ring_sqe(struct uspawn *u);
 uint64_t now_ns(void);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The ring: setup, SQE allocation, and dispatch of every completion. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "uspawn/kernel.h"
@@ -35,14 +37,32 @@ struct io_uring_sqe *ring_sqe(struct uspawn *u)
 
 static int ring_has_waitid(struct io_uring *ring)
 {
-	struct io_uring_probe *p = io_uring_get_probe_ring(ring);
-	int ok = p && io_uring_opcode_supported(p, USPAWN_OP_WAITID);
+	/* on the stack: a malloc'd probe costs a small program an mmap and a fault */
+	union {
+		struct io_uring_probe p;
+		char bytes[sizeof(struct io_uring_probe) + 256 * sizeof(struct io_uring_probe_op)];
+	} buf = {0};
 
-	io_uring_free_probe(p);
-	return ok;
+	return io_uring_register_probe(ring, &buf.p, 256) == 0 &&
+	       io_uring_opcode_supported(&buf.p, USPAWN_OP_WAITID);
 }
 
-int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags)
+/* the ring's fd moved to min_fd or above (the mmaps stay valid) */
+static int ring_move_fd(struct io_uring *ring, int min_fd)
+{
+	if (min_fd <= 0 || ring->ring_fd >= min_fd)
+		return 0;
+	int fd = fcntl(ring->ring_fd, F_DUPFD_CLOEXEC, min_fd);
+	if (fd < 0)
+		return -errno;
+	close(ring->ring_fd);
+	if (ring->enter_ring_fd == ring->ring_fd)
+		ring->enter_ring_fd = fd;
+	ring->ring_fd = fd;
+	return 0;
+}
+
+int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags, int min_fd)
 {
 	struct io_uring_params p = {0};
 	int r;
@@ -56,6 +76,10 @@ int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags
 	}
 	if (r < 0)
 		return r;
+	if ((r = ring_move_fd(&u->ring, min_fd)) < 0) {
+		io_uring_queue_exit(&u->ring);
+		return r;
+	}
 	engine_uring_ring_features(p.features);
 	u->use_waitid = !(flags & USPAWN_OPEN_NO_WAITID) && ring_has_waitid(&u->ring);
 	if (files && io_uring_register_files_sparse(&u->ring, files) == 0)

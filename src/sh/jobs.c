@@ -85,20 +85,11 @@ struct uspawn *jobs_ring(struct shell *sh)
 {
 	if (!sh->u) {
 		/*
-		 * The ring's fd must stay clear of 0-9, which redirections
-		 * name: the free ones are held while it opens.
+		 * A small ring (a line has few jobs, and every page costs a
+		 * fault) whose fd stays clear of 0-9, which redirections name.
 		 */
-		int hold[10], nh = 0, fd;
-		int src = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		for (fd = src; fd >= 0 && fd < 10 && nh < 10; fd = fcntl(src, F_DUPFD_CLOEXEC, 0))
-			hold[nh++] = fd;
-		if (fd >= 10)
-			close(fd);
-		/* a small ring: a line has few jobs, and every page costs a fault */
-		struct uspawn_opts o = {.ring_entries = 8, .registered_files = 1};
+		struct uspawn_opts o = {.ring_entries = 8, .registered_files = 1, .min_fd = 10};
 		sh->u = uspawn_open(&o);
-		while (nh)
-			close(hold[--nh]);
 		if (!sh->u)
 			shell_fail(sh, 2, "Cannot fork", NULL, NULL);
 	}

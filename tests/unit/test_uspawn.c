@@ -678,6 +678,30 @@ START_TEST(bad_input)
 }
 END_TEST
 
+START_TEST(ring_min_fd)
+{
+	struct uspawn_opts o = {.ring_entries = 8, .min_fd = 40};
+	struct uspawn *u = uspawn_open(&o);
+
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_ge(uspawn_ring_fd(u), 40);
+	/* the ring still works from its new fd: spawn and reap through it */
+	char *argv[] = {"probe_child", "exit", "3", NULL};
+	struct uspawn_cmd c;
+	struct result r = {0};
+	probe_cmd(&c, argv, 0);
+	ck_assert_int_eq(uspawn_submit(u, &c, 1), 1);
+	collect(u, &r, 1);
+	ck_assert_int_eq(r.exit.type, USPAWN_EV_EXIT);
+	ck_assert_int_eq(WEXITSTATUS(r.exit.status), 3);
+	uspawn_close(u);
+	/* the lowest fd is free again: nothing stayed open below */
+	int fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_lt(fd, 40);
+	close(fd);
+}
+END_TEST
+
 START_TEST(ring_reads)
 {
 	struct uspawn *u = open_handle(0);
@@ -765,6 +789,7 @@ int main(void)
 	tcase_add_test(tc, rlimit_nproc_eagain);
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, ring_reads);
+	tcase_add_test(tc, ring_min_fd);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);
