@@ -129,6 +129,7 @@ struct case_item {
 
 struct node {
 	unsigned char type;   /* enum node_type */
+	unsigned char last;   /* nothing runs after it: exec'd in place (main.c) */
 	unsigned lineno;      /* dash's line number of the command (for $LINENO, messages) */
 	struct redir *redirs; /* SIMPLE, and the compound commands (SUBSHELL..CASE) */
 	union {

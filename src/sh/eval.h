@@ -18,7 +18,6 @@ struct evalctl {
 	unsigned loopnest;      /* loops running in the current function */
 	unsigned funcnest;      /* function calls (return works inside them) */
 	unsigned dotnest;       /* `.` files (return ends them too) */
-	int exec_last;          /* USPAWN_SH_EXEC_LAST=1 */
 	const char *cmdname;    /* the builtin running, for its messages */
 	int special;            /* it is a special builtin: its errors end the shell */
 	int back_status;        /* $? of the last command substitution of a command */

@@ -301,7 +301,7 @@ static int run_external(struct shell *sh, struct simple *c)
 		shell_msg(sh, c->av.v[0], ": ", ush_errmsg(lk.error, USH_E_EXEC), NULL);
 		return 127;
 	}
-	if (c->n == ev.exec_node && !trap_any(sh))
+	if ((c->n == ev.exec_node || c->n->last) && !trap_any(sh))
 		exec_external(sh, c->av.v, envp, pathvar);
 	return spawn_wait(sh, &lk, c->av.v, envp, pathvar);
 }

@@ -182,12 +182,50 @@ static const char *check_tree(const struct node *n)
 	return NULL;
 }
 
-/* USPAWN_SH_EXEC_LAST=1: the line's last simple command replaces the shell */
-static struct node *last_command(struct node *n)
+/*
+ * Mark the commands after which the shell has nothing left to do (dash's
+ * EV_EXIT positions): the right of ; && ||, the branches of if and case, the
+ * end of a plain { }. Such a command is exec'd in place of the shell, as the
+ * issue asks and as bash and upstream dash do; loops, ! and pipelines are
+ * never tails. The one visible difference from Debian's dash, which forks
+ * even there: a last command killed by a signal kills the shell's process
+ * itself, instead of dash's message and status 128+n. USPAWN_SH_EXEC_LAST=0
+ * turns it off.
+ */
+static void mark_last(struct node *n)
 {
-	while (n && n->type == N_SEQ)
-		n = n->u.bin.right;
-	return n && n->type == N_SIMPLE ? n : NULL;
+	while (n) {
+		switch (n->type) {
+		case N_SIMPLE:
+			n->last = 1;
+			return;
+		case N_SEQ:
+		case N_AND:
+		case N_OR:
+			n = n->u.bin.right;
+			break;
+		case N_GROUP:
+			if (n->redirs)
+				return;
+			n = n->u.sub.body;
+			break;
+		case N_IF:
+			if (n->redirs)
+				return;
+			mark_last(n->u.ctl.body);
+			n = n->u.ctl.other;
+			break;
+		case N_CASE:
+			if (n->redirs)
+				return;
+			for (unsigned i = 0; i + 1 < n->u.cas.n; i++)
+				mark_last(n->u.cas.items[i].body);
+			n = n->u.cas.n ? n->u.cas.items[n->u.cas.n - 1].body : NULL;
+			break;
+		default:
+			return;
+		}
+	}
 }
 
 int main(int argc, char **argv, char **envp)
@@ -230,8 +268,8 @@ int main(int argc, char **argv, char **envp)
 		sh.params = calloc(1, sizeof *sh.params);
 	}
 	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
-	if (el && el[0] == '1')
-		ev.exec_node = last_command(tree);
+	if (!el || strcmp(el, "0"))
+		mark_last(tree);
 	eval_node(&sh, tree);
 	shell_exit(&sh, sh.status);
 }

@@ -221,11 +221,19 @@ static struct vartab *tab_of(struct shell *sh)
 		const char *eq = strchr(*e, '=');
 		if (!eq || !ush_is_name(*e, eq - *e))
 			continue;
-		struct var *v = var_make(t, *e, eq - *e);
-		if (v) {
-			var_settext(v, *e, V_SET, 0);
-			v->flags |= SHVAR_EXPORT;
-		}
+		/* the environment's own text, no copy: a malloc and free per
+		 * variable costs musl an mmap and munmap each */
+		if ((t->used + 1) * 2 > t->cap && tab_grow(t) < 0)
+			abort();
+		struct var *v = slot_of(t, *e, eq - *e);
+		if (!v->text)
+			t->used++;
+		else if (v->flags & V_OWNED)
+			free(v->text);
+		v->text = *e;
+		v->n = eq - *e;
+		v->cap = 0;
+		v->flags = V_SET | SHVAR_EXPORT;
 	}
 	import_default(t, "IFS", " \t\n", 1);
 	import_default(t, "OPTIND", "1", 1);
