@@ -12,6 +12,15 @@
  * a release tied to waitpid could deadlock. A helper thread polls one
  * pidfd per running child (a pidfd is readable once the process is a
  * zombie) and gives the token back right then.
+ *
+ * posix_spawn itself never waits for a token when uring-sh is there: a
+ * spawn with no token free starts `uring-sh --uspawn-gate` (a deferred
+ * start, src/sh/gate.c), which waits for one byte on a socket, and the
+ * helper thread hands it a token (a child's, or a byte it reads from the
+ * pool) by writing that byte. ninja meanwhile goes on reading its
+ * children's output: with the wait inside posix_spawn, children blocked on
+ * full output pipes while holding every token hung the build, and a
+ * Ctrl-C waited for a token.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,6 +47,12 @@ struct holder {
 	int tok;
 };
 
+/* a deferred start: the socket its token goes down (FIFO order) */
+struct waiter {
+	pid_t pid;
+	int fd;
+};
+
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int active;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;  /* everything below */
@@ -49,7 +65,10 @@ static int wake_fd;    /* helper -> acquirer: a token came back */
 static int ctl_fd;     /* acquirer -> helper: a new holder */
 static struct holder *holders;
 static unsigned nholders, capholders;
+static struct waiter *waiters;
+static unsigned nwaiters, capwaiters;
 static int closed;
+static int acquiring; /* gate_acquire owns the ring's pool read */
 
 static void kick(int fd)
 {
@@ -67,16 +86,100 @@ static void drain(int fd)
 		;
 }
 
-/* Under mu: the token of holder i is free again. */
-static void give_back(unsigned i)
+static int grow(void);
+
+/*
+ * Under mu: tok (-1: none, the pool is gone) to the first deferred start.
+ * Returns 0 when nobody waits.
+ */
+static int hand(int tok)
 {
-	if (holders[i].tok == TOK_IMPLICIT)
+	while (nwaiters) {
+		struct waiter w = waiters[0];
+		memmove(waiters, waiters + 1, --nwaiters * sizeof *waiters);
+		int pidfd = tok < 0 ? -1 : (int)syscall(SYS_pidfd_open, w.pid, 0);
+		if (tok >= 0 && (pidfd < 0 || grow() < 0)) {
+			/* cannot watch it: it runs ungated rather than hangs */
+			if (pidfd >= 0)
+				close(pidfd);
+			pidfd = -1;
+		}
+		ssize_t n = send(w.fd, "t", 1, MSG_NOSIGNAL);
+		close(w.fd);
+		if (pidfd >= 0 && n == 1) {
+			holders[nholders++] = (struct holder){w.pid, pidfd, tok};
+			return 1;
+		}
+		if (pidfd >= 0)
+			close(pidfd); /* it died waiting: the next one gets the token */
+	}
+	return 0;
+}
+
+/* Under mu: tok is free again; a deferred start gets it first. */
+static void tok_free(int tok)
+{
+	if (hand(tok))
+		return;
+	if (tok == TOK_IMPLICIT)
 		implicit_free = 1;
 	else if (!closed)
 		uspawn_js_release(&js);
+	kick(wake_fd);
+}
+
+/* Under mu: the token of holder i is free again. */
+static void give_back(unsigned i)
+{
+	int tok = holders[i].tok;
+
 	close(holders[i].pidfd);
 	holders[i] = holders[--nholders];
-	kick(wake_fd);
+	tok_free(tok);
+}
+
+/* Under mu: collect the ring's events; tokens read become spare. */
+static void collect(int timeout)
+{
+	struct uspawn_event ev[8];
+	int n = uspawn_wait(ring, ev, 8, timeout);
+
+	for (int i = 0; i < n; i++) {
+		if (ev[i].type != USPAWN_EV_READ || ev[i].user_data != TAG)
+			continue;
+		int got = uspawn_js_event(&js, ring, &ev[i]);
+		if (got > 0)
+			spare += (unsigned)got;
+	}
+}
+
+/*
+ * Under mu, in the helper: bytes read from the pool go to deferred starts;
+ * a read stays armed only while one waits, and the rest goes back.
+ */
+static void pool_for_waiters(void)
+{
+	if (acquiring)
+		return; /* gate_acquire has the ring; what it reads it hands on */
+	if (js.pending)
+		collect(0);
+	while (spare && nwaiters)
+		if (hand(TOK_BYTE))
+			spare--;
+	if (js.broken)
+		while (nwaiters)
+			hand(-1);
+	if (nwaiters && !js.pending && uspawn_js_request(&js, ring, 1) < 0)
+		while (nwaiters)
+			hand(-1);
+	if (!nwaiters && js.pending) {
+		uspawn_js_cancel(&js, ring);
+		while (js.pending)
+			collect(-1);
+	}
+	if (!nwaiters)
+		for (; spare; spare--)
+			uspawn_js_release(&js);
 }
 
 static void *helper(void *arg)
@@ -87,14 +190,18 @@ static void *helper(void *arg)
 	(void)arg;
 	for (;;) {
 		pthread_mutex_lock(&mu);
-		if (nholders + 1 > cap) {
-			cap = (nholders + 1) * 2;
+		pool_for_waiters();
+		if (nholders + 2 > cap) {
+			cap = (nholders + 2) * 2;
 			p = realloc(p, cap * sizeof *p);
 			if (!p)
 				abort(); /* tokens would leak: better loud */
 		}
 		unsigned n = 0;
 		p[n++] = (struct pollfd){.fd = ctl_fd, .events = POLLIN};
+		/* the pool's read, armed only for deferred starts */
+		p[n++] = (struct pollfd){.fd = js.pending ? uspawn_ring_fd(ring) : -1,
+					 .events = POLLIN};
 		for (unsigned i = 0; i < nholders; i++)
 			p[n++] = (struct pollfd){.fd = holders[i].pidfd, .events = POLLIN};
 		pthread_mutex_unlock(&mu);
@@ -103,7 +210,7 @@ static void *helper(void *arg)
 		if (p[0].revents)
 			drain(ctl_fd);
 		pthread_mutex_lock(&mu);
-		for (unsigned k = 1; k < n; k++) {
+		for (unsigned k = 2; k < n; k++) {
 			if (!p[k].revents)
 				continue;
 			for (unsigned i = 0; i < nholders; i++)
@@ -124,6 +231,9 @@ __attribute__((destructor)) static void gate_fini(void)
 		return;
 	pthread_mutex_lock(&mu);
 	closed = 1;
+	/* deferred starts still waiting see end of file: they exit unrun */
+	while (nwaiters)
+		close(waiters[--nwaiters].fd);
 	while (js.held)
 		if (uspawn_js_release(&js) < 0)
 			break;
@@ -167,21 +277,6 @@ int gate_active(void)
 	return active;
 }
 
-/* Under mu: collect the ring's events; tokens read become spare. */
-static void collect(int timeout)
-{
-	struct uspawn_event ev[8];
-	int n = uspawn_wait(ring, ev, 8, timeout);
-
-	for (int i = 0; i < n; i++) {
-		if (ev[i].type != USPAWN_EV_READ || ev[i].user_data != TAG)
-			continue;
-		int got = uspawn_js_event(&js, ring, &ev[i]);
-		if (got > 0)
-			spare += (unsigned)got;
-	}
-}
-
 /* Under mu: a token free now, or -2. */
 static int take_free(void)
 {
@@ -196,12 +291,42 @@ static int take_free(void)
 	return js.broken ? -1 : -2; /* a pool that went away gates nothing */
 }
 
+int gate_try(void)
+{
+	pthread_mutex_lock(&mu);
+	int tok = take_free();
+	pthread_mutex_unlock(&mu);
+	return tok == -2 ? GATE_NONE_FREE : tok;
+}
+
+void gate_defer(pid_t pid, int fd)
+{
+	pthread_mutex_lock(&mu);
+	if (nwaiters == capwaiters) {
+		unsigned c = capwaiters ? capwaiters * 2 : 16;
+		struct waiter *w = realloc(waiters, c * sizeof *w);
+		if (!w) {
+			/* cannot queue it: it runs ungated rather than hangs */
+			pthread_mutex_unlock(&mu);
+			send(fd, "t", 1, MSG_NOSIGNAL);
+			close(fd);
+			return;
+		}
+		waiters = w;
+		capwaiters = c;
+	}
+	waiters[nwaiters++] = (struct waiter){pid, fd};
+	pthread_mutex_unlock(&mu);
+	kick(ctl_fd);
+}
+
 int gate_acquire(void)
 {
 	int tok;
 
 	pthread_mutex_lock(&acq);
 	pthread_mutex_lock(&mu);
+	acquiring = 1;
 	while ((tok = take_free()) == -2) {
 		if (uspawn_js_request(&js, ring, 1) < 0) {
 			tok = -1;
@@ -222,10 +347,14 @@ int gate_acquire(void)
 		while (js.pending)
 			collect(-1);
 	}
+	while (spare && hand(TOK_BYTE))
+		spare--;
 	for (; spare; spare--)
 		uspawn_js_release(&js);
+	acquiring = 0;
 	pthread_mutex_unlock(&mu);
 	pthread_mutex_unlock(&acq);
+	kick(ctl_fd); /* the helper may read the pool for deferred starts again */
 	return tok;
 }
 
@@ -264,9 +393,6 @@ void gate_attach(int tok, pid_t pid)
 void gate_release(int tok)
 {
 	pthread_mutex_lock(&mu);
-	if (tok == TOK_IMPLICIT)
-		implicit_free = 1;
-	else
-		uspawn_js_release(&js);
+	tok_free(tok);
 	pthread_mutex_unlock(&mu);
 }

@@ -48,6 +48,12 @@ static void setup(void)
 		}
 }
 
+const char *line_uring_sh(void)
+{
+	pthread_once(&once, setup);
+	return uring_sh[0] ? uring_sh : NULL;
+}
+
 const char *line_of(const char *path, char *const argv[], int search)
 {
 	(void)search; /* make and ninja both name /bin/sh itself */

@@ -84,14 +84,20 @@ struct line_plan {
 const char *line_of(const char *path, char *const argv[], int search);
 /* Classify line in envp; memory comes from a per-thread arena. */
 void line_classify(const char *line, char *const envp[], struct line_plan *plan);
+/* uring-sh's path, or NULL when there is none */
+const char *line_uring_sh(void);
 
 /* lib.c: the calling thread's handle (NULL when libuspawn cannot open one). */
 struct uspawn *lib_handle(void);
 
 /* gate.c: jobserver tokens for the spawns of uring-ninja's ninja. */
+#define GATE_NONE_FREE (-2)
 int gate_active(void);
-int gate_acquire(void);               /* a token id (>= 0), or -1: run ungated */
+int gate_try(void);                   /* a token free now, -1: run ungated, or GATE_NONE_FREE */
+int gate_acquire(void);               /* a token id (>= 0, blocking), or -1: run ungated */
 void gate_attach(int tok, pid_t pid); /* the child holding tok; released when it exits */
 void gate_release(int tok);           /* spawn failed: give tok back now */
+/* pid waits in `uring-sh --uspawn-gate` for a byte on fd (ours now): a token */
+void gate_defer(pid_t pid, int fd);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -143,10 +144,78 @@ static int via_lib(const struct req *r, pid_t *pid)
 	return 0;
 }
 
+/* A spawn's jobserver token: tok (>= 0, or -1: ungated), or a deferred start. */
+struct gating {
+	int tok; /* GATE_NONE_FREE: none taken yet */
+	int fd;  /* >= 0: our end of the deferred start's socket */
+	int child_fd;
+	char fdstr[16];
+	char **argv;
+	struct uspawn_fa *fa;
+};
+
+static int mentions_fd(const struct uspawn_fa *fa, unsigned n, int fd)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (fa[i].fd == fd || (fa[i].op == USPAWN_FA_DUP2 && fa[i].src == fd))
+			return 1;
+	return 0;
+}
+
+/*
+ * No token is free: r becomes `uring-sh --uspawn-gate FD PATH ARGV...`,
+ * which waits for the helper to hand it one (gate.c). Only for a program
+ * named by absolute path that is executable now, so that a spawn that
+ * would fail still fails here, as posix_spawn does. -1: start it as it is.
+ */
+static int defer_start(struct req *r, const struct rec_actions *ra, struct gating *g)
+{
+	const char *tramp = line_uring_sh();
+	int sv[2];
+	unsigned argc = 0;
+
+	if (!tramp || r->path[0] != '/' || access(r->path, X_OK) ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	while (r->argv[argc])
+		argc++;
+	g->argv = malloc((argc + 5) * sizeof *g->argv);
+	g->fa = malloc((r->n_extra + 1) * sizeof *g->fa);
+	if (!g->argv || !g->fa || mentions_fd(ra->fa, ra->n, sv[0]) ||
+	    mentions_fd(r->extra, r->n_extra, sv[0])) {
+		close(sv[0]);
+		close(sv[1]);
+		free(g->argv);
+		free(g->fa);
+		g->argv = NULL;
+		g->fa = NULL;
+		return -1;
+	}
+	snprintf(g->fdstr, sizeof g->fdstr, "%d", sv[0]);
+	g->argv[0] = "uring-sh";
+	g->argv[1] = "--uspawn-gate";
+	g->argv[2] = g->fdstr;
+	g->argv[3] = (char *)r->path;
+	memcpy(g->argv + 4, r->argv, (argc + 1) * sizeof *g->argv);
+	if (r->n_extra)
+		memcpy(g->fa, r->extra, r->n_extra * sizeof *g->fa);
+	/* the child's end stays open across the exec (dup2 onto itself) */
+	g->fa[r->n_extra] = (struct uspawn_fa){.op = USPAWN_FA_DUP2, .fd = sv[0], .src = sv[0]};
+	r->path = tramp;
+	r->argv = g->argv;
+	r->extra = g->fa;
+	r->n_extra++;
+	r->flags &= ~USPAWN_PATH_SEARCH;
+	g->fd = sv[1];
+	g->tok = -1;
+	g->child_fd = sv[0];
+	return 0;
+}
+
 /* The sh -c bypass, or the call as it is; -1: use the real posix_spawn. */
 static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 		   const posix_spawnattr_t *attr, char *const argv[], char *const envp[],
-		   int search)
+		   int search, struct gating *g)
 {
 	struct rec_actions ra;
 	struct rec_attr at;
@@ -186,9 +255,21 @@ static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_
 			trace("sh", lp.reason ? lp.reason : "?");
 		}
 	}
+	if (g->tok == GATE_NONE_FREE && defer_start(&r, &ra, g) < 0)
+		g->tok = gate_acquire();
 	ret = via_lib(&r, pid);
+	if (g->fd >= 0) {
+		close(g->child_fd); /* the child has its copy */
+		if (ret < 0) {
+			close(g->fd);
+			g->fd = -1;
+			g->tok = GATE_NONE_FREE;
+		}
+	}
 	if (ret == 0)
-		trace(how, r.path);
+		trace(g->fd >= 0 ? "deferred" : how, g->fd >= 0 ? path : r.path);
+	free(g->argv);
+	free(g->fa);
 	rec_actions_free(&ra);
 	return ret;
 }
@@ -196,22 +277,27 @@ static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_
 static int spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
 		 const posix_spawnattr_t *attr, char *const argv[], char *const envp[], int search)
 {
-	int saved = errno, tok = gate_active() ? gate_acquire() : -1, ret = 0;
+	int saved = errno, ret = 0;
+	struct gating g = {.tok = gate_active() ? gate_try() : -1, .fd = -1};
 	pid_t child = 0;
 
-	if (try_lib(&child, path, fa, attr, argv, envp, search) < 0) {
+	if (try_lib(&child, path, fa, attr, argv, envp, search, &g) < 0) {
+		if (g.tok == GATE_NONE_FREE)
+			g.tok = gate_acquire();
 		const struct real_fns *rf = real();
 		ret = (search ? rf->spawnp : rf->spawn)(&child, path, fa, attr, argv, envp);
 		trace("real", path);
 	}
 	if (ret == 0) {
-		if (tok >= 0)
-			gate_attach(tok, child);
+		if (g.fd >= 0)
+			gate_defer(child, g.fd);
+		else if (g.tok >= 0)
+			gate_attach(g.tok, child);
 		if (pid)
 			*pid = child;
 		errno = saved;
-	} else if (tok >= 0) {
-		gate_release(tok);
+	} else if (g.tok >= 0) {
+		gate_release(g.tok);
 	}
 	return ret;
 }

@@ -233,6 +233,9 @@ int main(int argc, char **argv, char **envp)
 	struct ush_arena a = {arena_buf, sizeof arena_buf, 0};
 	static struct shell sh;
 	unsigned opts = 0;
+
+	if (argc > 1 && !strcmp(argv[1], "--uspawn-gate"))
+		return gate_main(argc, argv);
 	int i = parse_options(argc, argv, &opts);
 
 	if (i < 0)

@@ -40,6 +40,9 @@ void out_uint(struct out *o, unsigned long v);
 void out_prefix(struct out *o, const char *arg0, unsigned lineno);
 void write_all(int fd, const char *s, size_t n);
 
+/* gate.c (uring-sh only): `--uspawn-gate FD PATH ARGV...`, the preload's deferred start */
+int gate_main(int argc, char **argv);
+
 /* expand.c: parameter expansion, field splitting on default IFS. */
 struct expander {
 	struct ush_arena *a;

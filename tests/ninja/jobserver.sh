@@ -62,3 +62,44 @@ printf 'rule sub\n  command = "%s" -C $dir\nbuild x: sub\n  dir = x\nbuild y: su
 }
 grep -q 'did not come back' "$TMP/f.out" && fail "tokens lost: $(cat "$TMP/f.out")"
 check_max "$TMP/f" 3 "uring-ninja --jobserver -j3 with nested uring-ninjas"
+
+# 4. no token free: the spawn starts deferred (uring-sh --uspawn-gate) and
+# ninja goes on reading its children's output. With posix_spawn blocked
+# waiting for a token, two children holding both tokens and each writing
+# more than a pipe buffer hung the build.
+mkdir -p "$TMP/o/n"
+edges 4 "head -c 300000 /dev/zero | tr '\\0' x && touch \$out" > "$TMP/o/n/build.ninja"
+printf 'all:\n\t+"%s" -j8 -C n\n' "$URING_NINJA" > "$TMP/o/Makefile"
+(cd "$TMP/o" && timeout 120 make -j2 --no-print-directory) > "$TMP/o.out" 2>&1
+rc=$?
+[ $rc -eq 124 ] && fail "make -j2 +uring-ninja with 300 KB per command hung"
+[ $rc -eq 0 ] || { tail -5 "$TMP/o.out"; fail "make -j2 +uring-ninja with 300 KB per command: exit $rc"; }
+[ "$(grep -o 'x\{1000,\}' "$TMP/o.out" | tr -d '\n' | wc -c)" -eq 1200000 ] || fail "output lost: $(wc -c < "$TMP/o.out") bytes"
+grep -q INTERNAL "$TMP/o.out" && fail "make lost tokens"
+echo "ok: 4 commands of 300 KB output each under make -j2: no hang, nothing lost"
+
+# 5. Ctrl-C while spawns wait for tokens: ninja hears it at once (its
+# posix_spawn does not block until a token comes back) and stops the
+# running commands before they finish. (A deferred start handed a token in
+# the instant between the interrupt and ninja's kills may still begin:
+# with plain ninja every command would have been running.)
+mkdir -p "$TMP/i/n"
+edges 6 "echo start >> $TMP/i/started && sleep 3 && touch \$out" > "$TMP/i/n/build.ninja"
+printf 'all:\n\t+"%s" -j8 -C n\n' "$URING_NINJA" > "$TMP/i/Makefile"
+# a session of its own, with SIGINT at its default (a background job ignores it)
+(cd "$TMP/i" && exec python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execvp("make", ["make", "-j2", "--no-print-directory"])' > "$TMP/i.out" 2>&1) &
+pid=$!
+n=0
+while [ "$(cat "$TMP/i/started" 2> /dev/null | wc -l)" -lt 2 ] && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+kill -INT "-$pid"
+wait $pid
+sleep 4 # a command not stopped would finish now
+ls "$TMP/i/n"/out* > /dev/null 2>&1 && fail "Ctrl-C with spawns waiting for tokens: a command ran to the end: $(ls "$TMP/i/n"; cat "$TMP/i.out")"
+grep -q 'interrupted by user' "$TMP/i.out" || fail "Ctrl-C: ninja did not stop: $(cat "$TMP/i.out")"
+echo "ok: Ctrl-C with spawns waiting for tokens: ninja stopped at once"
