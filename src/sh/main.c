@@ -5,6 +5,7 @@
  * (a script file, -i, options it does not take), a syntax error or a
  * builtin it lacks hands the unchanged argv to /bin/sh.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,10 +45,11 @@ static void delegate(char **argv, char **envp, const char *reason)
 
 /*
  * dash's command line: option letters after - or + (c only with -),
- * "-o name", "--". Returns the index of the command text, or -1 to
- * delegate (no -c, or an option that is not the shell's business here).
+ * "-o name", "--". Returns the index of the command text (-c) or of the
+ * script file (*file set), or -1 to delegate (commands from stdin, or an
+ * option that is not the shell's business here).
  */
-static int parse_options(int argc, char **argv, unsigned *opts)
+static int parse_options(int argc, char **argv, unsigned *opts, int *file)
 {
 	static const char letters[] = "eufxaC";
 	static const unsigned bits[] = {OPT_ERREXIT, OPT_NOUNSET,   OPT_NOGLOB,
@@ -89,7 +91,37 @@ static int parse_options(int argc, char **argv, unsigned *opts)
 			*opts = on ? *opts | bit : *opts & ~bit;
 		}
 	}
-	return cflag && i < argc ? i : -1;
+	*file = !cflag && i < argc;
+	return i < argc ? i : -1;
+}
+
+/*
+ * `sh FILE ARGS`: the script's whole text (dash reads it a command at a
+ * time, which differs only after a syntax error, and those are delegated).
+ * NULL (delegated) when it cannot be read, has NUL bytes or is too long:
+ * dash then says so in its own words.
+ */
+static char *read_script(const char *path, size_t max, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf = fd < 0 ? NULL : malloc(max + 1);
+	size_t n = 0;
+	ssize_t r = 0;
+
+	while (buf && n <= max && (r = read(fd, buf + n, max + 1 - n)) != 0) {
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0)
+			n += (size_t)r;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (!buf || r != 0 || n > max || memchr(buf, 0, n)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
 }
 
 static const char *check_tree(const struct node *n);
@@ -236,14 +268,17 @@ int main(int argc, char **argv, char **envp)
 
 	if (argc > 1 && !strcmp(argv[1], "--uspawn-gate"))
 		return gate_main(argc, argv);
-	int i = parse_options(argc, argv, &opts);
+	int file = 0;
+	int i = parse_options(argc, argv, &opts, &file);
 
 	if (i < 0)
 		delegate(argv, envp, "option");
 	const char *text = argv[i];
-	size_t len = strlen(text);
 	/* the arena must never run out mid-run: that would be a difference */
-	if (len > sizeof arena_buf / 32)
+	size_t len, max = sizeof arena_buf / 32;
+	if (file && !(text = read_script(argv[i], max, &len)))
+		delegate(argv, envp, "script unreadable, too long or binary");
+	if (!file && (len = strlen(text)) > max)
 		delegate(argv, envp, "line too long");
 	const char *err = NULL, *reason = NULL;
 	unsigned errline = 0;
@@ -255,17 +290,19 @@ int main(int argc, char **argv, char **envp)
 		delegate(argv, envp, why);
 	stats(envp, "native", NULL);
 	sh.a = &a;
-	sh.arg0 = i + 1 < argc ? argv[i + 1] : argv[0];
+	/* -c LINE [NAME [ARG...]], or FILE [ARG...] */
+	int name = file ? i : i + 1;
+	sh.arg0 = name < argc ? argv[name] : argv[0];
 	sh.opts = opts;
 	sh.environ = envp;
 	sh.rootpid = getpid();
-	if (i + 2 < argc) {
-		sh.nparams = (unsigned)(argc - i - 2);
+	if (name + 1 < argc) {
+		sh.nparams = (unsigned)(argc - name - 1);
 		sh.params = calloc(sh.nparams + 1, sizeof *sh.params);
 		if (!sh.params)
 			eval_oom(&sh);
 		for (unsigned k = 0; k < sh.nparams; k++)
-			if (!(sh.params[k] = strdup(argv[i + 2 + k])))
+			if (!(sh.params[k] = strdup(argv[name + 1 + k])))
 				eval_oom(&sh);
 	} else {
 		sh.params = calloc(1, sizeof *sh.params);

@@ -78,8 +78,14 @@ def run_one(shell, line, work, extra_env=None):
     env.update(extra_env or {})
     if os.path.exists(stats):
         os.unlink(stats)
+    argv = ["sh", "-c", line]
+    if line.startswith("@file "):
+        # `sh FILE ARGS`: the rest of the line is the script t.sh
+        with open(os.path.join(work, "t.sh"), "w") as f:
+            f.write(line[len("@file "):])
+        argv = ["sh", "t.sh", "one", "two words", "*"]
     try:
-        p = subprocess.run(["sh", "-c", line], executable=shell, cwd=work, env=env,
+        p = subprocess.run(argv, executable=shell, cwd=work, env=env,
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
         res = (p.returncode, p.stdout, p.stderr)
     except subprocess.TimeoutExpired:
