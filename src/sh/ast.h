@@ -66,6 +66,8 @@ struct wpart {
 	 * "~" followed by s.
 	 */
 	unsigned char decl;
+	/* the first part inside its "...": an empty "$@" there makes no field */
+	unsigned char dqstart;
 };
 
 struct word {

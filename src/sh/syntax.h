@@ -121,6 +121,7 @@ struct wbuf {
 	size_t litn, litcap;
 	int litq, haslit;
 	unsigned long adds; /* chars and parts added: "" must leave a trace */
+	int dqopen;         /* a " just opened: the next part is its first */
 };
 int lex_peekc(struct psr *P); /* next char, line continuations skipped; -1 at end */
 void lex_adv(struct psr *P);  /* past the current char, counting lines */

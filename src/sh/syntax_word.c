@@ -72,6 +72,7 @@ static void wbuf_flush(struct psr *P, struct wbuf *b)
 
 void wbuf_char(struct psr *P, struct wbuf *b, int c, int quoted)
 {
+	b->dqopen = 0;
 	if (b->haslit && b->litq != quoted)
 		wbuf_flush(P, b);
 	if (!b->haslit) {
@@ -107,6 +108,8 @@ static struct wpart *wbuf_expansion(struct psr *P, struct wbuf *b, int type, int
 	struct wpart *w = wbuf_part(P, b);
 	w->type = (unsigned char)type;
 	w->quoted = (unsigned char)quoted;
+	w->dqstart = (unsigned char)b->dqopen;
+	b->dqopen = 0;
 	return w;
 }
 
@@ -184,7 +187,9 @@ static void double_quotes(struct psr *P, struct wbuf *b)
 
 	P->p++;
 	syn_enter(P);
+	b->dqopen = 1;
 	word_read(P, b, M_DQ);
+	b->dqopen = 0;
 	syn_leave(P);
 	if (b->adds == before)
 		wbuf_quoted_empty(P, b);

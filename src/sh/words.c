@@ -258,7 +258,10 @@ void xp_word(struct xp *x, const struct word *w, int ctx)
 	for (unsigned i = 0; i < w->nparts && !x->oom; i++) {
 		const struct wpart *p = &w->parts[i];
 		int quoted = p->quoted || ctx == C_QUOTED;
-		if (quoted && !(p->type == WP_PARAM && is_plain_at(p->param)))
+		/* dash: an empty "$@" leaves no field only at the start of its
+		 * quotes ("$@$@" is one empty field, "$@""$@" none) */
+		if (quoted && !(p->type == WP_PARAM && is_plain_at(p->param) &&
+				(p->dqstart || !p->quoted)))
 			xp_mark(x);
 		switch (p->type) {
 		case WP_LIT:
