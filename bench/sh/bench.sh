@@ -40,11 +40,17 @@ printf '#include <unistd.h>\nint main(int c, char **v, char **e) { (void)c; exec
 cc_static=$(command -v musl-gcc || echo cc)
 $cc_static -O2 -static -o exec_dash exec_dash.c 2> /dev/null || exec_dash=
 [ -x exec_dash ] && exec_dash=$PWD/exec_dash
+# the floor of a line that must wait for its command (a trap is set, as in
+# Kbuild's lines): a static program that only vforks /bin/true and waits
+printf '#include <sys/wait.h>\n#include <unistd.h>\nint main(int c, char **v, char **e) { char *a[] = {"/bin/true", 0}; int s; pid_t p; (void)c; (void)v; if (!(p = vfork())) { execve(a[0], a, e); _exit(127); } waitpid(p, &s, 0); return 0; }\n' > spawn_true.c
+$cc_static -O2 -static -o spawn_true spawn_true.c 2> /dev/null || spawn_true=
+[ -x spawn_true ] && spawn_true=$PWD/spawn_true
 
-for kind in builtin external waitlast andand kbuild delegated floor; do
+for kind in builtin external waitlast andand kbuild waitfloor delegated floor; do
 	case $kind in
 	waitlast) line='/bin/true' ;;
 	floor) line='ulimit -n > /dev/null'; [ -n "$exec_dash" ] || continue ;;
+	waitfloor) line="set -e; echo '  CC x' >/dev/null; trap 'rm -f x; trap - INT; kill -s INT \$\$' INT; if [ -n \"\$HOME\" ]; then /bin/true; fi"; [ -n "$spawn_true" ] || continue ;;
 	builtin) line='echo built-in > /dev/null' ;;
 	external) line='/bin/true' ;;
 	andand) line='/bin/true && /bin/true' ;;
@@ -60,6 +66,8 @@ for kind in builtin external waitlast andand kbuild delegated floor; do
 			elapsed_us "$ush" "$line" USPAWN_SH_EXEC_LAST=0 >> u.txt
 		elif [ $kind = floor ]; then
 			elapsed_us "$exec_dash" "$line" >> u.txt
+		elif [ $kind = waitfloor ]; then
+			elapsed_us "$spawn_true" "$line" >> u.txt
 		else
 			elapsed_us "$ush" "$line" >> u.txt
 		fi
@@ -70,7 +78,8 @@ for kind in builtin external waitlast andand kbuild delegated floor; do
 done
 echo "(microseconds per line: posix_spawn of the shell + wait, mean of $runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "(waitlast: USPAWN_SH_EXEC_LAST=0, dash's fork and wait for the last command;"
-echo " floor: in the ush columns a static program that only execs dash, the least a delegation can cost)"
+echo " floor: in the ush columns a static program that only execs dash, the least a delegation can cost;"
+echo " waitfloor: a static program that only vforks /bin/true and waits, the least a line that must wait can cost)"
 echo
 
 printf '%-28s %8s %8s %8s\n' "page faults" "dash" "ush" "x"
