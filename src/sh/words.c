@@ -260,8 +260,8 @@ void xp_word(struct xp *x, const struct word *w, int ctx)
 		int quoted = p->quoted || ctx == C_QUOTED;
 		/* dash: an empty "$@" leaves no field only at the start of its
 		 * quotes ("$@$@" is one empty field, "$@""$@" none) */
-		if (quoted && !(p->type == WP_PARAM && is_plain_at(p->param) &&
-				(p->dqstart || !p->quoted)))
+		if (quoted &&
+		    !(p->type == WP_PARAM && is_plain_at(p->param) && (p->dqstart || !p->quoted)))
 			xp_mark(x);
 		switch (p->type) {
 		case WP_LIT:

@@ -83,6 +83,8 @@ static struct word *mk(const char *spec, ...)
 		const char *s = va_arg(ap, const char *);
 		struct wpart *p = &parts[n];
 		p->quoted = *c == 'Q' || *c == 'R';
+		/* consecutive quoted parts are one "...", as the parser marks them */
+		p->dqstart = p->quoted && (n == 0 || !parts[n - 1].quoted);
 		if (*c == 'L' || *c == 'Q') {
 			p->type = WP_LIT;
 			p->s = s;
@@ -273,6 +275,8 @@ START_TEST(positional_fields)
 	ck_assert_str_eq(fields(mk("R", "*")), "[a ]");
 	sh.nparams = 0;
 	ck_assert_str_eq(fields(mk("R", "@")), "");
+	/* "$@$@": the second is not at the start of its quotes */
+	ck_assert_str_eq(fields(mk("RR", "@", "@")), "[]");
 	ck_assert_str_eq(fields(mk("RQ", "@", "")), "[]");
 	/* dash: "$@" after a "$@" region, every IFS byte separates */
 	sh.nparams = 2;
