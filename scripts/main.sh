@@ -19,10 +19,10 @@ taskset -c 0 "$b/bench/spawnbench" --throughput 2000 --parallel 8 --rounds 5 \
 
 if [ -x "$b/src/sh/uring-sh" ] && [ -f examples/Makefile ]; then
 	echo
-	echo "== demo: make -j2 SHELL=uring-sh in examples/"
+	echo "== demo: make -j2 SHELL=uring-sh (as libexec/uspawn/sh) in examples/"
 	demo=$(mktemp -d)
 	cp -r examples/. "$demo/"
-	make -C "$demo" -j2 SHELL="$b/src/sh/uring-sh" USPAWN_SH_STATS="$demo/stats"
+	make -C "$demo" -j2 SHELL="$b/libexec/uspawn/sh" USPAWN_SH_STATS="$demo/stats"
 	[ -f "$demo/stats" ] && echo "uring-sh lines: $(grep -c '^native' "$demo/stats") native, $(grep -vc '^native' "$demo/stats") delegated"
 	rm -rf "$demo"
 fi

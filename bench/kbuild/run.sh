@@ -1,15 +1,20 @@
 #!/bin/sh
 # bench/kbuild/run.sh URING_SH PRELOAD [ROUNDS]: build Debian's
-# linux-source-6.12 (tinyconfig, vmlinux) with `make -j2` three ways -
-# stock (/bin/sh), SHELL=uring-sh, and LD_PRELOAD=libuspawn-preload.so -
+# linux-source-6.12 (tinyconfig, vmlinux) with `make -j2` several ways,
 # interleaved, from clean each time, in the same output directory (so
 # paths match). Prints wall times, ratios to stock, and the hash of
 # vmlinux and of all object files for each run: they must be equal.
 #
+# The ways (CONFIGS, default "stock sh-named preload"; stock must come first,
+# it is the ratios' base):
+#   stock     make's default /bin/sh (dash)
+#   sh-named  SHELL=uring-sh reached through a file named sh (as the installed
+#             libexec/uspawn/sh): make skips `:` lines as for /bin/sh
+#   uring-sh  SHELL=URING_SH as given: make runs every line, `:` included
+#   preload   LD_PRELOAD=libuspawn-preload.so, make's own SHELL
 # KTARGET (default vmlinux) builds less when time is short, e.g. "kernel/ mm/";
-# then only the object files are compared. CONFIGS (default "stock uring-sh
-# preload") picks the ways; stock must come first (the ratios' base).
-# The uring-sh runs also record USPAWN_SH_STATS: the share of the build's
+# then only the object files are compared.
+# The uring-sh and sh-named runs also record USPAWN_SH_STATS: the share of the build's
 # shell invocations uring-sh ran natively is printed at the end.
 # The source is extracted once into $USPAWN_CACHE/kbuild (outside the repo).
 # A build takes both cores for minutes: run it when nobody else measures.
@@ -19,7 +24,7 @@ URING_SH=$(realpath "$1")
 PRELOAD=$(realpath "$2")
 ROUNDS=${3:-1}
 KTARGET=${KTARGET:-vmlinux}
-CONFIGS=${CONFIGS:-stock uring-sh preload}
+CONFIGS=${CONFIGS:-stock sh-named preload}
 CACHE=${USPAWN_CACHE:-/var/cache/uspawn}/kbuild
 SRC=$CACHE/linux-source-6.12
 OUT=$CACHE/out
@@ -28,7 +33,8 @@ TAR=/usr/src/linux-source-6.12.tar.xz
 
 [ -x "$URING_SH" ] || { echo "run.sh: $URING_SH: not executable" >&2; exit 2; }
 [ -r "$PRELOAD" ] || { echo "run.sh: $PRELOAD: not readable" >&2; exit 2; }
-mkdir -p "$CACHE" "$LOG"
+mkdir -p "$CACHE" "$LOG" "$CACHE/sh-named"
+ln -sf "$URING_SH" "$CACHE/sh-named/sh"
 if [ ! -f "$SRC/Makefile" ]; then
 	[ -r "$TAR" ] || { echo "run.sh: $TAR missing (apt-get install linux-source-6.12)" >&2; exit 2; }
 	tar -C "$CACHE" -xf "$TAR"
@@ -46,7 +52,9 @@ build() {
 	make -s -C "$SRC" O="$OUT" tinyconfig > "$LOG/$cfg.config" 2>&1
 	case $cfg in
 	stock) set -- make ;;
-	uring-sh) set -- env USPAWN_SH_STATS="$LOG/uring-sh.stats" make SHELL="$URING_SH" ;;
+	uring-sh) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$URING_SH" ;;
+	sh-named) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$CACHE/sh-named/sh" ;;
+	*) echo "run.sh: $cfg: unknown configuration" >&2; exit 2 ;;
 	preload) set -- env LD_PRELOAD="$PRELOAD" make ;;
 	esac
 	s=$(date +%s.%N)
@@ -67,7 +75,7 @@ build() {
 echo "# linux-source-6.12 tinyconfig, make -j2 $KTARGET, $ROUNDS round(s), $(nproc) cores," \
 	"load before: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 : > "$LOG/results"
-rm -f "$LOG/uring-sh.stats"
+rm -f "$LOG/uring-sh.stats" "$LOG/sh-named.stats"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for cfg in $CONFIGS; do
@@ -98,12 +106,14 @@ END {
 		printf "median %-9s %.3fx (%d rounds)\n", k, (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2, n
 	}
 }' "$LOG/results"
-if [ -f "$LOG/uring-sh.stats" ]; then
-	t=$(grep -c '' "$LOG/uring-sh.stats")
-	n=$(grep -c '^native' "$LOG/uring-sh.stats" || true)
-	echo "uring-sh: $n of $t shell invocations native ($(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.1f", 100 * n / t }')%); top delegation reasons:"
-	grep -v '^native' "$LOG/uring-sh.stats" | sort | uniq -c | sort -rn | head -5
-fi
+for cfg in uring-sh sh-named; do
+	f=$LOG/$cfg.stats
+	[ -f "$f" ] || continue
+	t=$(grep -c '' "$f")
+	n=$(grep -c '^native' "$f" || true)
+	echo "$cfg: $n of $t shell invocations native ($(awk -v n="$n" -v t="$t" 'BEGIN { printf "%.1f", 100 * n / t }')%); top delegation reasons:"
+	grep -v '^native' "$f" | sort | uniq -c | sort -rn | head -5
+done
 if [ "$(cut -d' ' -f3,4 "$LOG/results" | sort -u | wc -l)" -eq 1 ]; then
 	echo "identical: every run produced the same object files (and vmlinux, when built)"
 else

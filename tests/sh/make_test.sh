@@ -2,8 +2,9 @@
 # Real GNU make with SHELL=uring-sh against the same make with dash.
 # Both shells are reached through one symlink path, so messages that
 # carry $0 match; each run gets a fresh copy of the fixture.
-# usage: make_test.sh URING_SH FIXTURE_DIR
-ush=$1 fixture=$2
+# usage: make_test.sh URING_SH FIXTURE_DIR [URING_SH_NAMED_SH]
+# (the third: uring-sh reached through a file named sh, libexec/uspawn/sh)
+ush=$1 fixture=$2 ush_sh=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir "$tmp/bin"
@@ -69,6 +70,28 @@ compare "-n dry run" nosort -n all
 compare_default "failing recipe" nosort fail
 compare_default "-k keep going" nosort -k fail k2
 compare_default "-j2 jobs" sort -j2 jobs
+
+# uring-sh under the file name sh against make's own /bin/sh: make skips
+# the `:` lines and strips .ONESHELL's inner prefixes for both
+# named NAME.mk INVOCATIONS: same output as make's /bin/sh, and uring-sh ran
+# only that many times (the `:` lines never reach it)
+named() {
+	count=$((count + 1))
+	run dash nosort /bin/dash -f "$1"
+	rm -f "$tmp/stats"
+	USPAWN_SH_STATS="$tmp/stats" run ush nosort "$ush_sh" SHELL="$ush_sh" -f "$1"
+	if cmp -s "$tmp/dash" "$tmp/ush" && [ "$(grep -c '' "$tmp/stats")" -eq "$2" ]; then
+		echo "ok   SHELL named sh: $1"
+	else
+		echo "FAIL SHELL named sh: $1 (uring-sh ran $(grep -c '' "$tmp/stats") times, want $2)"
+		diff "$tmp/dash" "$tmp/ush" | head -20
+		fails=$((fails + 1))
+	fi
+}
+if [ -n "$ush_sh" ]; then
+	named named.mk 1
+	named named_colon.mk 2
+fi
 
 # the jobserver really reached the sub-make through uring-sh
 run ush sort "$ush" SHELL="$tmp/bin/sh" -j2 recursive
