@@ -420,27 +420,40 @@ static void first_executable(struct lookup *lk, const char *pathvar, const char 
 }
 
 /*
+ * Expand n's words; 1 when the command is an external program found in
+ * $PATH (lk filled, *pathvar the $PATH used), 0 when it is empty, a
+ * builtin, a function or not found: the caller forks the shell instead.
+ */
+static int external_lookup(struct shell *sh, struct node *n, struct simple *c, struct lookup *lk,
+			   const char **pathvar)
+{
+	struct resolved r;
+
+	sh->lineno = n->lineno;
+	expand_args(sh, n, &c->av);
+	if (!c->av.n)
+		return 0;
+	resolve(sh, c->av.v[0], 0, &r);
+	if (r.b || r.func)
+		return 0;
+	*pathvar = eval_pathvar(sh);
+	lookup_command(c->av.v[0], *pathvar, lk);
+	return !lk->error && lk->idx >= -1;
+}
+
+/*
  * A pipeline member that is plainly an external command: spawn it with in
  * and out as its fd 0 and 1. 0: the caller forks the shell instead.
  */
 int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct member *m)
 {
 	struct simple c = {.n = n};
-	struct resolved r;
 	struct lookup lk;
+	const char *pathvar;
 
 	if (n->type != N_SIMPLE || !simple_pure(sh, n))
 		return 0;
-	sh->lineno = n->lineno;
-	expand_args(sh, n, &c.av);
-	if (!c.av.n)
-		goto fork;
-	resolve(sh, c.av.v[0], 0, &r);
-	if (r.b || r.func)
-		goto fork;
-	const char *pathvar = eval_pathvar(sh);
-	lookup_command(c.av.v[0], pathvar, &lk);
-	if (lk.error || lk.idx < -1)
+	if (!external_lookup(sh, n, &c, &lk, &pathvar))
 		goto fork;
 	/* the pipe ends, then the member's own redirections, on the shell's fds */
 	struct redirsave pipes = {0};
@@ -499,22 +512,13 @@ int simple_job_status(struct shell *sh, struct member *m, const struct uspawn_ev
 int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen, int *status)
 {
 	struct simple c = {.n = n};
-	struct resolved r;
 	struct lookup lk;
+	const char *pathvar;
 
 	if (n->type != N_SIMPLE || n->redirs || n->u.simple.nassigns || !simple_pure(sh, n) ||
 	    trap_any(sh))
 		return 0;
-	sh->lineno = n->lineno;
-	expand_args(sh, n, &c.av);
-	if (!c.av.n)
-		goto fork;
-	resolve(sh, c.av.v[0], 0, &r);
-	if (r.b || r.func)
-		goto fork;
-	const char *pathvar = eval_pathvar(sh);
-	lookup_command(c.av.v[0], pathvar, &lk);
-	if (lk.error || lk.idx < -1)
+	if (!external_lookup(sh, n, &c, &lk, &pathvar))
 		goto fork;
 	first_executable(&lk, pathvar, c.av.v[0]);
 	struct uspawn_cmd cmd;

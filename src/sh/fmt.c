@@ -20,16 +20,20 @@ void out_str(struct out *o, const char *s)
 	out_mem(o, s, strlen(s));
 }
 
-void out_uint(struct out *o, unsigned long v)
+char *fmt_udec(char *end, unsigned long v)
 {
-	char d[24];
-	int i = sizeof d;
-
 	do {
-		d[--i] = '0' + v % 10;
+		*--end = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
-	out_mem(o, d + i, sizeof d - i);
+	return end;
+}
+
+void out_uint(struct out *o, unsigned long v)
+{
+	char d[24], *s = fmt_udec(d + sizeof d, v);
+
+	out_mem(o, s, (size_t)(d + sizeof d - s));
 }
 
 /* dash's "arg0: LINENO: " */

@@ -37,6 +37,8 @@ struct out {
 void out_str(struct out *o, const char *s);
 void out_mem(struct out *o, const char *s, size_t n);
 void out_uint(struct out *o, unsigned long v);
+/* v in decimal, ending just before end (24 bytes are room for any v); its start */
+char *fmt_udec(char *end, unsigned long v);
 void out_prefix(struct out *o, const char *arg0, unsigned lineno);
 void write_all(int fd, const char *s, size_t n);
 

@@ -195,14 +195,9 @@ static void import_default(struct vartab *t, const char *name, const char *value
 static void import_number(struct vartab *t, const char *name, unsigned long x)
 {
 	char d[24];
-	int i = sizeof d - 1;
 
-	d[i] = 0;
-	do {
-		d[--i] = '0' + x % 10;
-		x /= 10;
-	} while (x);
-	import_default(t, name, d + i, 1);
+	d[sizeof d - 1] = 0;
+	import_default(t, name, fmt_udec(d + sizeof d - 1, x), 1);
 }
 
 /* The table, built on first use from the environment plus dash's defaults. */

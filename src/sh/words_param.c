@@ -190,14 +190,9 @@ static void xp_trim(struct xp *x, const struct param *p, const char *v, int quot
 
 static void emit_number(struct xp *x, size_t v, int quoted)
 {
-	char d[24];
-	int i = sizeof d;
+	char d[24], *s = fmt_udec(d + sizeof d, v);
 
-	do {
-		d[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	xp_value(x, d + i, sizeof d - i, quoted);
+	xp_value(x, s, (size_t)(d + sizeof d - s), quoted);
 }
 
 /* the parameter's own value (not an operator's word) */
