@@ -54,8 +54,8 @@ build() {
 	stock) set -- make ;;
 	uring-sh) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$URING_SH" ;;
 	sh-named) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$CACHE/sh-named/sh" ;;
-	*) echo "run.sh: $cfg: unknown configuration" >&2; exit 2 ;;
 	preload) set -- env LD_PRELOAD="$PRELOAD" make ;;
+	*) echo "run.sh: $cfg: unknown configuration" >&2; exit 2 ;;
 	esac
 	s=$(date +%s.%N)
 	# shellcheck disable=SC2086

@@ -1,6 +1,7 @@
 #!/bin/sh
 # uring-run against its peers: N lines of /bin/true at -j2, interleaved rounds.
 #   bench/run/bench.sh [URING_RUN] ; env: SIZES="1000 10000" ROUNDS=5 PARALLEL_MAX=1000
+#   TOOLS="uring-run xargs make ninja parallel" (uring-run first; drop parallel to save time)
 # Prints a markdown table: min and median wall time per tool, and the ratio of
 # uring-run's median to the best peer's median. Then uring-run's peak RSS.
 set -eu
@@ -59,7 +60,7 @@ echo "| lines | tool | runs | min (ms) | median (ms) | median vs best peer |"
 echo "|---:|---|---:|---:|---:|---:|"
 for n in $SIZES; do
 	setup "$n"
-	tools="uring-run xargs make ninja parallel"
+	tools=${TOOLS:-uring-run xargs make ninja parallel}
 	for r in $(seq "$ROUNDS"); do
 		for t in $tools; do
 			[ "$t" = parallel ] && [ "$n" -gt "$PARALLEL_MAX" ] && [ "$r" -gt 1 ] && continue
