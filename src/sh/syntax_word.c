@@ -640,6 +640,8 @@ static void heredoc_literal(struct psr *P, struct heredoc *h, struct wbuf *b)
 	while (P->p < P->end && !heredoc_end(P, h)) {
 		int c;
 
+		if (P->p == P->end) /* <<- stripped the tabs that ended the input */
+			break;
 		do {
 			c = (unsigned char)*P->p;
 			wbuf_char(P, b, c, 1);
