@@ -38,6 +38,16 @@ enum uspawn_engine_id {
 
 /* uspawn_opts.flags */
 #define USPAWN_OPEN_NO_WAITID (1u << 0) /* reap with pidfd + POLL_ADD even if WAITID works */
+/*
+ * Set the ring up only when something needs it: reaping a job through it,
+ * captured output, uspawn_read(), a registered file, uspawn_ring_fd().
+ * uspawn_run() of one job while nothing else runs spawns and waits with
+ * waitpid(), and a USPAWN_NO_REAP job needs no ring. For a short-lived
+ * program that mostly runs one job at a time (a shell): setting a ring up
+ * and tearing it down costs more than it saves on one spawn. With engine
+ * "auto" the uring engine, which needs the ring, is then not picked.
+ */
+#define USPAWN_OPEN_LAZY_RING (1u << 1)
 
 struct uspawn_opts {
 	/* "auto", "uring", "vfork", "posix", "fork"; NULL: $USPAWN_ENGINE, else auto. */
@@ -200,8 +210,11 @@ unsigned uspawn_running(const struct uspawn *u);
 int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data);
 int uspawn_cancel_reads(struct uspawn *u, int fd);
 
-/* The ring's fd, to poll() it beside other fds (readable = events ready). */
-int uspawn_ring_fd(const struct uspawn *u);
+/*
+ * The ring's fd, to poll() it beside other fds (readable = events ready).
+ * Sets a lazy ring up; -errno if that fails.
+ */
+int uspawn_ring_fd(struct uspawn *u);
 
 /* Spawn one job and wait for it; returns its EXIT event in *ev. */
 int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *ev);

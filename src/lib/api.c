@@ -50,7 +50,8 @@ static int engine_by_name(const char *name)
 	return -1;
 }
 
-static int pick_engine(const char *name)
+/* lazy: the ring may never be set up, so auto passes over the uring engine */
+static int pick_engine(const char *name, int lazy)
 {
 	if (!name || !*name)
 		name = getenv("USPAWN_ENGINE");
@@ -62,45 +63,48 @@ static int pick_engine(const char *name)
 	if (id != USPAWN_ENGINE_AUTO)
 		return engines[id]->probe() == 0 ? id : -ENOSYS;
 	for (size_t i = 0; i < sizeof auto_order / sizeof auto_order[0]; i++)
-		if (engines[auto_order[i]]->probe() == 0)
+		if (!(lazy && auto_order[i] == USPAWN_ENGINE_URING) &&
+		    engines[auto_order[i]]->probe() == 0)
 			return auto_order[i];
 	return -ENOSYS;
+}
+
+static struct uspawn *open_fail(struct uspawn *u, int err)
+{
+	if (u->ring_up)
+		io_uring_queue_exit(&u->ring);
+	free(u->reg_fds);
+	free(u);
+	errno = err;
+	return NULL;
 }
 
 struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 {
 	struct uspawn_opts o = opts ? *opts : (struct uspawn_opts){0};
 	struct uspawn *u = calloc(1, sizeof *u);
+	int lazy = !!(o.flags & USPAWN_OPEN_LAZY_RING);
+	int r;
 
 	if (!u)
 		return NULL;
+	if (!o.ring_entries)
+		o.ring_entries = 256;
+	if (!o.registered_files)
+		o.registered_files = 64;
+	u->ring_opts = o;
 	/* the ring first: its features spare the uring engine's probe a ring */
-	unsigned files = o.registered_files ? o.registered_files : 64;
-	int r = ring_init(u, o.ring_entries ? o.ring_entries : 256, files, o.flags, o.min_fd);
-	if (r < 0) {
-		free(u);
-		errno = -r;
-		return NULL;
-	}
-	int id = pick_engine(o.engine);
-	if (id < 0) {
-		io_uring_queue_exit(&u->ring);
-		free(u);
-		errno = -id;
-		return NULL;
-	}
+	if (!lazy && (r = ring_ready(u)) < 0)
+		return open_fail(u, -r);
+	int id = pick_engine(o.engine, lazy);
+	if (id < 0)
+		return open_fail(u, -id);
 	u->engine_id = (enum uspawn_engine_id)id;
 	u->engine = engines[id];
-	u->reg_fds = malloc(files * sizeof *u->reg_fds);
-	if (!u->reg_fds || (u->engine->init && (r = u->engine->init(u)) < 0)) {
-		io_uring_queue_exit(&u->ring);
-		free(u->reg_fds);
-		free(u);
-		errno = r < 0 ? -r : ENOMEM;
-		return NULL;
-	}
-	for (unsigned i = 0; i < files; i++)
-		u->reg_fds[i] = -1;
+	if (id == USPAWN_ENGINE_URING && (r = ring_ready(u)) < 0)
+		return open_fail(u, -r);
+	if (u->engine->init && (r = u->engine->init(u)) < 0)
+		return open_fail(u, -r);
 	return u;
 }
 
@@ -109,9 +113,11 @@ enum uspawn_engine_id uspawn_engine(const struct uspawn *u)
 	return u->engine_id;
 }
 
-int uspawn_ring_fd(const struct uspawn *u)
+int uspawn_ring_fd(struct uspawn *u)
 {
-	return u->ring.ring_fd;
+	int r = ring_ready(u);
+
+	return r < 0 ? r : u->ring.ring_fd;
 }
 
 unsigned uspawn_running(const struct uspawn *u)
@@ -217,6 +223,8 @@ static unsigned drain_cqes(struct uspawn *u)
 int uspawn_wait(struct uspawn *u, struct uspawn_event *ev, unsigned max, int timeout_ms)
 {
 	release_delivered(u);
+	if (!u->ring_up) /* nothing in flight: every event there is, is queued */
+		return (int)events_pop(u, ev, max);
 	for (;;) {
 		drain_cqes(u);
 		if (u->q.len)
@@ -257,20 +265,32 @@ static int cmd_valid(const struct uspawn_cmd *c, const struct uspawn *u)
 	return 1;
 }
 
+static int cmd_uses_ring_output(const struct uspawn_cmd *c)
+{
+	return !!(c->flags & (USPAWN_CAPTURE_STDOUT | USPAWN_CAPTURE_STDERR));
+}
+
+/* Whether a job reports through the ring: its exit or its output. */
+static int cmd_uses_ring(const struct uspawn_cmd *c)
+{
+	return !(c->flags & USPAWN_NO_REAP) || cmd_uses_ring_output(c);
+}
+
 int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 {
 	struct job *stack_jobs[64];
-	struct job **jobs = n <= 64 ? stack_jobs : malloc(n * sizeof *jobs);
+	int need_ring = 0, r;
 
+	for (unsigned i = 0; i < n; i++) {
+		if (!cmd_valid(&cmds[i], u))
+			return -EINVAL;
+		need_ring |= cmd_uses_ring(&cmds[i]);
+	}
+	if (need_ring && (r = ring_ready(u)) < 0)
+		return r;
+	struct job **jobs = n <= 64 ? stack_jobs : malloc(n * sizeof *jobs);
 	if (!jobs)
 		return -ENOMEM;
-	for (unsigned i = 0; i < n; i++) {
-		if (!cmd_valid(&cmds[i], u)) {
-			if (jobs != stack_jobs)
-				free(jobs);
-			return -EINVAL;
-		}
-	}
 	for (unsigned i = 0; i < n; i++) {
 		jobs[i] = job_new(&cmds[i]);
 		if (!jobs[i]) {
@@ -284,15 +304,46 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 	u->running += n;
 	u->engine->spawn(u, jobs, cmds, n);
 	/* the reaping (and output reads) of the whole batch: one enter */
-	io_uring_submit(&u->ring);
+	if (u->ring_up)
+		io_uring_submit(&u->ring);
 	if (jobs != stack_jobs)
 		free(jobs);
 	return (int)n;
 }
 
+/*
+ * One job while nothing else runs, and no ring yet: spawned as a
+ * USPAWN_NO_REAP job, whose EXIT event is queued at once, then waited for
+ * with waitpid(). The ring stays down.
+ */
+static int run_direct(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *out)
+{
+	struct uspawn_cmd c = *cmd;
+	int r;
+
+	c.flags |= USPAWN_NO_REAP;
+	if ((r = uspawn_submit(u, &c, 1)) < 0)
+		return r;
+	if (uspawn_wait(u, out, 1, 0) != 1)
+		return -EIO; /* cannot happen: a NO_REAP job reports as it starts */
+	if (out->pid > 0) {
+		while (waitpid(out->pid, &out->status, 0) < 0)
+			if (errno != EINTR) {
+				out->status = W_EXITCODE(127, 0);
+				break;
+			}
+		out->end_ns = now_ns();
+	}
+	return 0;
+}
+
 int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *out)
 {
 	uint64_t want = cmd->user_data;
+
+	if (!u->ring_up && !u->running && !(cmd->flags & USPAWN_NO_REAP) &&
+	    !cmd_uses_ring_output(cmd))
+		return run_direct(u, cmd, out);
 	int r = uspawn_submit(u, cmd, 1);
 
 	if (r < 0)
@@ -315,13 +366,17 @@ int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_eve
 
 int uspawn_register_fd(struct uspawn *u, int fd)
 {
+	int r = ring_ready(u);
+
+	if (r < 0)
+		return r;
 	for (unsigned slot = 0; slot < u->reg_count; slot++) {
 		if (u->reg_fds[slot] >= 0)
 			continue;
 		int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (copy < 0)
 			return -errno;
-		int r = io_uring_register_files_update(&u->ring, slot, &copy, 1);
+		r = io_uring_register_files_update(&u->ring, slot, &copy, 1);
 		if (r < 0) {
 			close(copy);
 			return r;
@@ -364,8 +419,11 @@ struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data)
 
 int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data)
 {
-	struct read_req *req = read_req_new(u, fd, user_data);
+	int r = ring_ready(u);
 
+	if (r < 0)
+		return r;
+	struct read_req *req = read_req_new(u, fd, user_data);
 	if (!req)
 		return -ENOMEM;
 	struct io_uring_sqe *sqe = ring_sqe(u);
@@ -418,7 +476,7 @@ void uspawn_close(struct uspawn *u)
 	/* reap everything: no zombie outlives the handle */
 	while (u->running || u->reads) {
 		int r = uspawn_wait(u, ev, 64, -1);
-		if (r < 0 && r != -EINTR)
+		if ((r < 0 && r != -EINTR) || (r == 0 && !u->ring_up))
 			break;
 	}
 	release_delivered(u);
@@ -429,6 +487,7 @@ void uspawn_close(struct uspawn *u)
 			close(u->reg_fds[i]);
 	free(u->reg_fds);
 	free(u->q.ev);
-	io_uring_queue_exit(&u->ring);
+	if (u->ring_up)
+		io_uring_queue_exit(&u->ring);
 	free(u);
 }

@@ -88,6 +88,8 @@ struct event_queue {
 
 struct uspawn {
 	struct io_uring ring;
+	int ring_up; /* 0: put off (USPAWN_OPEN_LAZY_RING) until ring_ready() */
+	struct uspawn_opts ring_opts;
 	const struct uspawn_engine *engine;
 	enum uspawn_engine_id engine_id;
 	int use_waitid;
@@ -104,7 +106,7 @@ struct uspawn {
 };
 
 /* ring.c */
-int ring_init(struct uspawn *u, unsigned entries, unsigned files, unsigned flags, int min_fd);
+int ring_ready(struct uspawn *u);
 void ring_dispatch(struct uspawn *u, struct io_uring_cqe *cqe);
 struct io_uring_sqe *ring_sqe(struct uspawn *u);
 uint64_t now_ns(void);

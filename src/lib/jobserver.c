@@ -181,8 +181,11 @@ int uspawn_js_client(struct uspawn_js *js, const char *makeflags, uint64_t tag)
 /* A POLL_ADD reported as a READ event: res is the poll mask. Cancelled like a read. */
 static int arm_poll(struct uspawn *u, int fd, uint64_t user_data)
 {
-	struct read_req *req = read_req_new(u, fd, user_data);
+	int r = ring_ready(u);
 
+	if (r < 0)
+		return r;
+	struct read_req *req = read_req_new(u, fd, user_data);
 	if (!req)
 		return -ENOMEM;
 	struct io_uring_sqe *sqe = ring_sqe(u);

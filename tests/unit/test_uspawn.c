@@ -730,6 +730,74 @@ START_TEST(ring_reads)
 }
 END_TEST
 
+/* fds this process has open: shows whether a handle has set its ring up */
+static int open_fds(void)
+{
+	char path[64];
+	int n = 0;
+
+	for (int fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+		n += access(path, F_OK) == 0;
+	}
+	return n;
+}
+
+START_TEST(lazy_ring)
+{
+	struct uspawn_opts o = {.ring_entries = 8, .flags = USPAWN_OPEN_LAZY_RING};
+	int before = open_fds();
+	struct uspawn *u = uspawn_open(&o);
+
+	ck_assert_ptr_nonnull(u);
+	/* auto leaves the uring engine out; only USPAWN_ENGINE=uring names it */
+	int uring = uspawn_engine(u) == USPAWN_ENGINE_URING;
+	const char *want = getenv("USPAWN_ENGINE");
+	if (!want || !strcmp(want, "auto"))
+		ck_assert(!uring);
+	ck_assert_int_eq(open_fds(), before + uring);
+
+	/* one job at a time: spawned and waited for without a ring */
+	char *argv[] = {"probe_child", "exit", "5", NULL};
+	struct uspawn_cmd c;
+	struct uspawn_event ev;
+	uspawn_cmd_init(&c);
+	c.argv = argv;
+	c.path = PROBE_CHILD;
+	c.user_data = 9;
+	ck_assert_int_eq(uspawn_run(u, &c, &ev), 0);
+	ck_assert_int_eq(ev.type, USPAWN_EV_EXIT);
+	ck_assert_int_eq(ev.user_data, 9);
+	ck_assert_int_gt(ev.pid, 0);
+	ck_assert_int_eq(ev.error, 0);
+	ck_assert(WIFEXITED(ev.status));
+	ck_assert_int_eq(WEXITSTATUS(ev.status), 5);
+	c.path = "/nonexistent/program";
+	ck_assert_int_eq(uspawn_run(u, &c, &ev), 0);
+	ck_assert_int_eq(ev.error, ENOENT);
+	ck_assert_int_eq(WEXITSTATUS(ev.status), 127);
+	ck_assert_int_eq(open_fds(), before + uring);
+	assert_no_children();
+
+	/* two at once, with output: the ring comes up to reap and read them */
+	struct uspawn_cmd two[2];
+	char *echo[] = {"probe_child", "echo", "1", "lazy", NULL};
+	static struct result res[2];
+	memset(res, 0, sizeof res);
+	probe_cmd(&two[0], argv, 0);
+	probe_cmd(&two[1], echo, 1);
+	ck_assert_int_eq(uspawn_submit(u, two, 2), 2);
+	collect(u, res, 2);
+	ck_assert_int_eq(WEXITSTATUS(res[0].exit.status), 5);
+	ck_assert_int_eq(WEXITSTATUS(res[1].exit.status), 0);
+	ck_assert_str_eq(res[1].out, "lazy");
+	ck_assert_int_eq(open_fds(), before + 1);
+	uspawn_close(u);
+	ck_assert_int_eq(open_fds(), before);
+	assert_no_children();
+}
+END_TEST
+
 START_TEST(engine_names)
 {
 	ck_assert_str_eq(uspawn_engine_name(USPAWN_ENGINE_VFORK), "vfork");
@@ -790,6 +858,7 @@ int main(void)
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, ring_reads);
 	tcase_add_test(tc, ring_min_fd);
+	tcase_add_test(tc, lazy_ring);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);
