@@ -12,7 +12,11 @@
 #include <unistd.h>
 #include "eval.h"
 
-static char arena_buf[4 << 20];
+/*
+ * In .lbss, which the linker puts after .bss: libc's variables then share
+ * the pages the data segment touches anyway instead of a page 4 MiB away.
+ */
+static char arena_buf[4 << 20] __attribute__((section(".lbss")));
 
 static void stats(char **envp, const char *what, const char *reason)
 {
