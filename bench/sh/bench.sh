@@ -34,7 +34,7 @@ cd "$tmp"
 echo "uring-sh: $ush"
 echo "rounds: $rounds x $runs runs per line; make build: $rounds rounds"
 echo
-printf '%-28s %12s %12s %12s %12s %8s\n' "line" "dash min" "dash med" "ush min" "ush med" "med x"
+printf '%-28s %12s %12s %12s %12s %8s %8s\n' "line" "dash min" "dash med" "ush min" "ush med" "med x" "own x"
 # the floor of any delegation: a static program that does nothing but exec dash
 printf '#include <unistd.h>\nint main(int c, char **v, char **e) { (void)c; execve("/bin/dash", v, e); return 127; }\n' > exec_dash.c
 cc_static=$(command -v musl-gcc || echo cc)
@@ -47,6 +47,10 @@ $cc_static -O2 -static -o spawn_true spawn_true.c 2> /dev/null || spawn_true=
 [ -x spawn_true ] && spawn_true=$PWD/spawn_true
 
 for kind in builtin external waitlast andand kbuild waitfloor delegated floor; do
+	# k: the line's external commands; "own" subtracts k x /bin/true run
+	# directly (no shell), measured in the same rounds: the shell's own cost
+	k=1
+	case $kind in builtin | delegated | floor) k=0 ;; andand) k=2 ;; esac
 	case $kind in
 	waitlast) line='/bin/true' ;;
 	floor) line='ulimit -n > /dev/null'; [ -n "$exec_dash" ] || continue ;;
@@ -59,8 +63,10 @@ for kind in builtin external waitlast andand kbuild waitfloor delegated floor; d
 	esac
 	: > d.txt
 	: > u.txt
+	: > t.txt
 	r=0
 	while [ $r -lt "$rounds" ]; do
+		[ $k -eq 0 ] || elapsed_us /bin/true "$line" >> t.txt
 		elapsed_us "$dash" "$line" >> d.txt
 		if [ $kind = waitlast ]; then
 			elapsed_us "$ush" "$line" USPAWN_SH_EXEC_LAST=0 >> u.txt
@@ -74,9 +80,14 @@ for kind in builtin external waitlast andand kbuild waitfloor delegated floor; d
 		r=$((r + 1))
 	done
 	set -- $(grep . d.txt | stats) $(grep . u.txt | stats)
-	printf '%-28s %12s %12s %12s %12s %8s\n' "$kind: $line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")"
+	tm=0
+	[ $k -eq 0 ] || tm=$(grep . t.txt | stats | cut -d' ' -f2)
+	own=$(awk -v u="$4" -v d="$2" -v k=$k -v t="$tm" 'BEGIN { printf "%.2f", (u - k * t) / (d - k * t) }')
+	printf '%-28s %12s %12s %12s %12s %8s %8s\n' "$kind: $line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")" "$own"
 done
 echo "(microseconds per line: posix_spawn of the shell + wait, mean of $runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "(own x: the shell's own cost, the line's time less that of running its external"
+echo " commands (/bin/true) directly with posix_spawn + wait, measured in the same rounds)"
 echo "(waitlast: USPAWN_SH_EXEC_LAST=0, dash's fork and wait for the last command;"
 echo " floor: in the ush columns a static program that only execs dash, the least a delegation can cost;"
 echo " waitfloor: a static program that only vforks /bin/true and waits, the least a line that must wait can cost)"
