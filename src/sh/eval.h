@@ -42,11 +42,12 @@ int eval_simple(struct shell *sh, struct node *n);
 struct member {
 	pid_t pid;
 	int spawned, status;
+	int error;  /* spawned: why it could not exec, else 0 */
 	char *name; /* spawned: argv[0] for an exec failure message */
 };
 int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct member *m);
 int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen, int *status);
-int simple_job_status(struct shell *sh, struct member *m, const struct uspawn_event *e);
+int simple_job_status(struct shell *sh, struct member *m);
 struct builtin;
 int builtin_run(struct shell *sh, const struct builtin *b, int special, char **argv);
 int eval_command_argv(struct shell *sh, char **argv, const char *pathvar);

@@ -442,6 +442,28 @@ static int external_lookup(struct shell *sh, struct node *n, struct simple *c, s
 }
 
 /*
+ * A USPAWN_NO_REAP job's EXIT event: the process exists (pid), or why it
+ * could not start or exec (error). It comes as the job starts.
+ */
+static int spawn_verdict(struct uspawn *u, struct member *m)
+{
+	struct uspawn_event e;
+
+	for (;;) {
+		int got = uspawn_wait(u, &e, 1, -1);
+		if (got == -EINTR)
+			continue;
+		if (got <= 0)
+			return -1;
+		if (e.type == USPAWN_EV_EXIT && e.user_data == (uintptr_t)m)
+			break;
+	}
+	m->pid = e.pid;
+	m->error = e.error;
+	return 0;
+}
+
+/*
  * A pipeline member that is plainly an external command: spawn it with in
  * and out as its fd 0 and 1. 0: the caller forks the shell instead.
  */
@@ -473,9 +495,11 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 	cmd.argv = c.av.v;
 	cmd.envp = shvar_environ(sh);
 	cmd.user_data = (uintptr_t)m;
+	/* reaped with waitpid (members_wait): a pipeline needs no ring */
+	cmd.flags = USPAWN_NO_REAP;
 	m->name = strdup(c.av.v[0]);
 	m->spawned = 1;
-	if (uspawn_submit(jobs_ring(sh), &cmd, 1) != 1) {
+	if (uspawn_submit(jobs_ring(sh), &cmd, 1) != 1 || spawn_verdict(sh->u, m) < 0) {
 		m->spawned = 0;
 		m->status = 2;
 		shell_msg(sh, "Cannot fork", NULL, NULL, NULL);
@@ -488,16 +512,15 @@ fork:
 	return 0;
 }
 
-int simple_job_status(struct shell *sh, struct member *m, const struct uspawn_event *e)
+int simple_job_status(struct shell *sh, struct member *m)
 {
-	int st;
+	/* an exec failure still leaves the child to reap: it exits 127 */
+	int st = m->pid > 0 ? wait_child(sh, m->pid) : 127;
 
-	if (e->error) {
-		shell_msg(sh, m->name ? m->name : "?", ": ", ush_errmsg(e->error, USH_E_EXEC),
+	if (m->error) {
+		shell_msg(sh, m->name ? m->name : "?", ": ", ush_errmsg(m->error, USH_E_EXEC),
 			  NULL);
-		st = exec_status(e->error);
-	} else {
-		st = status_of(e->status);
+		st = exec_status(m->error);
 	}
 	free(m->name);
 	m->name = NULL;

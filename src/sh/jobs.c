@@ -198,31 +198,15 @@ static void member_fork(struct shell *sh, struct member *m, struct node *c, int 
 	m->pid = pid;
 }
 
+/* forked members first, then the spawned ones, whose exec errors print */
 static void members_wait(struct shell *sh, struct member *m, unsigned n)
 {
-	unsigned left = 0;
-	struct uspawn_event evs[16];
-
-	for (unsigned i = 0; i < n; i++) {
-		left += m[i].spawned;
-		if (m[i].pid > 0)
+	for (unsigned i = 0; i < n; i++)
+		if (m[i].pid > 0 && !m[i].spawned)
 			m[i].status = wait_child(sh, m[i].pid);
-	}
-	while (left) {
-		int got = uspawn_wait(sh->u, evs, 16, -1);
-		if (got == -EINTR)
-			continue;
-		if (got < 0)
-			break;
-		for (int i = 0; i < got; i++) {
-			if (evs[i].type != USPAWN_EV_EXIT)
-				continue;
-			struct member *j = (struct member *)(uintptr_t)evs[i].user_data;
-			j->spawned = 0;
-			left--;
-			j->status = simple_job_status(sh, j, &evs[i]);
-		}
-	}
+	for (unsigned i = 0; i < n; i++)
+		if (m[i].spawned)
+			m[i].status = simple_job_status(sh, &m[i]);
 }
 
 int eval_pipe(struct shell *sh, struct node *n)
