@@ -87,8 +87,8 @@ struct uspawn *jobs_ring(struct shell *sh)
 		/*
 		 * A small ring (a line has few jobs, and every page costs a
 		 * fault) whose fd stays clear of 0-9, which redirections name.
-		 * Lazy: a lone command is spawned and waited for without it;
-		 * only pipelines and $(cmd) captures set it up (~0.2 ms here).
+		 * Lazy: commands and pipeline members are waited for with
+		 * waitpid; only a $(cmd) capture sets it up (~0.2 ms here).
 		 */
 		struct uspawn_opts o = {.ring_entries = 8,
 					.registered_files = 1,
