@@ -46,7 +46,6 @@ struct member {
 	char *name; /* spawned: argv[0] for an exec failure message */
 };
 int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct member *m);
-int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen, int *status);
 int simple_job_status(struct shell *sh, struct member *m);
 struct builtin;
 int builtin_run(struct shell *sh, const struct builtin *b, int special, char **argv);
@@ -85,7 +84,7 @@ int eval_background(struct shell *sh, struct node *n);
 int eval_subshell(struct shell *sh, struct node *n);
 /* the wait builtin */
 int jobs_wait(struct shell *sh, int argc, char **argv);
-struct uspawn *jobs_ring(struct shell *sh);
+struct uspawn *jobs_spawner(struct shell *sh);
 /* in a forked child: run the tree and exit */
 void eval_in_child(struct shell *sh, struct node *n) __attribute__((noreturn));
 

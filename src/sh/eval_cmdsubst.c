@@ -4,6 +4,11 @@
  * pipe; its output, without the trailing newlines, is the value. Its
  * status becomes the command's $? only when nothing else sets it (an
  * assignment alone), as dash's back_exitstatus.
+ *
+ * When the command is plainly one external command, it is spawned instead
+ * of the subshell (the subshell would only exec it) and reaped with
+ * waitpid: no fork of the shell, no ring (setting one up would cost more
+ * than the spawn, and a container may refuse io_uring).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -11,10 +16,23 @@
 #include <unistd.h>
 #include "eval.h"
 
+/* 1: cmd is spawned writing to out, and m says how to reap it */
+static int spawn_plain(struct shell *sh, struct node *cmd, int out, struct member *m)
+{
+	if (cmd->type != N_SIMPLE || cmd->redirs || cmd->u.simple.nassigns || trap_any(sh))
+		return 0;
+	unsigned lineno = sh->lineno;
+	int r = simple_spawn(sh, cmd, -1, out, m);
+	sh->lineno = lineno; /* as if it had run in a child */
+	return r;
+}
+
 char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 {
 	size_t cap = 256, n = 0;
-	char *buf = malloc(cap), *buf2 = NULL;
+	char *buf = malloc(cap);
+	struct member m = {0};
+	pid_t pid = -1;
 	int p[2];
 
 	if (!buf)
@@ -25,23 +43,9 @@ char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 		*len = 0;
 		return buf;
 	}
-	int st;
-	unsigned lineno = sh->lineno;
-	int captured = simple_capture(sh, cmd, &buf2, &n, &st);
-	sh->lineno = lineno; /* as if it had run in a child */
-	if (captured) {
-		free(buf);
-		ev.back_status = st;
-		while (n && buf2[n - 1] == '\n')
-			n--;
-		buf2[n] = 0;
-		*len = n;
-		return buf2;
-	}
 	if (pipe2(p, O_CLOEXEC) < 0)
 		shell_fail(sh, 2, "Pipe call failed", NULL, NULL);
-	pid_t pid = fork_sub(sh);
-	if (pid == 0) {
+	if (!spawn_plain(sh, cmd, p[1], &m) && (pid = fork_sub(sh)) == 0) {
 		close(p[0]);
 		if (p[1] != 1) {
 			dup2(p[1], 1);
@@ -65,7 +69,10 @@ char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 		n += (size_t)r;
 	}
 	close(p[0]);
-	ev.back_status = wait_child(sh, pid);
+	if (pid > 0)
+		ev.back_status = wait_child(sh, pid);
+	else
+		ev.back_status = m.spawned ? simple_job_status(sh, &m) : m.status;
 	while (n && buf[n - 1] == '\n')
 		n--;
 	buf[n] = 0;

@@ -272,7 +272,7 @@ static int spawn_wait(struct shell *sh, struct lookup *lk, char **argv, char **e
 		cmd.path = lk->path;
 		cmd.argv = argv;
 		cmd.envp = envp;
-		if (uspawn_run(jobs_ring(sh), &cmd, &e) < 0 || e.stage == USPAWN_STAGE_SPAWN ||
+		if (uspawn_run(jobs_spawner(sh), &cmd, &e) < 0 || e.stage == USPAWN_STAGE_SPAWN ||
 		    e.stage == USPAWN_STAGE_SETUP) {
 			shell_msg(sh, "Cannot fork", NULL, NULL, NULL);
 			return 2;
@@ -499,7 +499,7 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 	cmd.flags = USPAWN_NO_REAP;
 	m->name = strdup(c.av.v[0]);
 	m->spawned = 1;
-	if (uspawn_submit(jobs_ring(sh), &cmd, 1) != 1 || spawn_verdict(sh->u, m) < 0) {
+	if (uspawn_submit(jobs_spawner(sh), &cmd, 1) != 1 || spawn_verdict(sh->u, m) < 0) {
 		m->spawned = 0;
 		m->status = 2;
 		shell_msg(sh, "Cannot fork", NULL, NULL, NULL);
@@ -525,74 +525,4 @@ int simple_job_status(struct shell *sh, struct member *m)
 	free(m->name);
 	m->name = NULL;
 	return st;
-}
-
-/*
- * $(cmd) when cmd is plainly one external command: spawned with its
- * stdout captured by the ring instead of forking the shell. 0: the
- * caller forks as usual.
- */
-int simple_capture(struct shell *sh, struct node *n, char **out, size_t *outlen, int *status)
-{
-	struct simple c = {.n = n};
-	struct lookup lk;
-	const char *pathvar;
-
-	if (n->type != N_SIMPLE || n->redirs || n->u.simple.nassigns || !simple_pure(sh, n) ||
-	    trap_any(sh))
-		return 0;
-	if (!external_lookup(sh, n, &c, &lk, &pathvar))
-		goto fork;
-	first_executable(&lk, pathvar, c.av.v[0]);
-	struct uspawn_cmd cmd;
-	uspawn_cmd_init(&cmd);
-	cmd.path = lk.path;
-	cmd.argv = c.av.v;
-	cmd.envp = shvar_environ(sh);
-	cmd.flags = USPAWN_CAPTURE_STDOUT;
-	cmd.user_data = 1;
-	struct uspawn *u = jobs_ring(sh);
-	if (uspawn_submit(u, &cmd, 1) != 1)
-		goto fork;
-	size_t cap = 256, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		eval_oom(sh);
-	for (;;) {
-		struct uspawn_event e;
-		int got = uspawn_wait(u, &e, 1, -1);
-		if (got == -EINTR || got == 0)
-			continue;
-		if (got < 0) {
-			*status = 2;
-			break;
-		}
-		if (e.type == USPAWN_EV_OUTPUT && e.stream == 1) {
-			while (cap - len < e.len + 1) {
-				char *nb = realloc(buf, cap *= 2);
-				if (!nb)
-					eval_oom(sh);
-				buf = nb;
-			}
-			memcpy(buf + len, e.data, e.len);
-			len += e.len;
-		} else if (e.type == USPAWN_EV_EXIT) {
-			if (e.error) {
-				shell_msg(sh, c.av.v[0], ": ", ush_errmsg(e.error, USH_E_EXEC),
-					  NULL);
-				*status = exec_status(e.error);
-			} else {
-				*status = status_of(e.status);
-			}
-			break;
-		}
-	}
-	buf[len] = 0;
-	*out = buf;
-	*outlen = len;
-	simple_done(sh, &c);
-	return 1;
-fork:
-	simple_done(sh, &c);
-	return 0;
 }

@@ -81,14 +81,17 @@ int status_of(int ws)
 	return 128 + sig;
 }
 
-struct uspawn *jobs_ring(struct shell *sh)
+struct uspawn *jobs_spawner(struct shell *sh)
 {
 	if (!sh->u) {
 		/*
-		 * A small ring (a line has few jobs, and every page costs a
-		 * fault) whose fd stays clear of 0-9, which redirections name.
-		 * Lazy: commands and pipeline members are waited for with
-		 * waitpid; only a $(cmd) capture sets it up (~0.2 ms here).
+		 * Lazy: no ring is set up (~0.2 ms here, more than the spawn
+		 * it would serve). Commands, pipeline members and $(cmd)
+		 * captures are spawned as USPAWN_NO_REAP jobs and waited for
+		 * with waitpid, so uring-sh runs where io_uring is refused.
+		 * Should anything ever set the ring up: a small one (every
+		 * page costs a fault), its fd clear of the 0-9 redirections
+		 * name.
 		 */
 		struct uspawn_opts o = {.ring_entries = 8,
 					.registered_files = 1,

@@ -9,7 +9,11 @@ behind must be identical.
 With --native, a line uring-sh hands to /bin/sh counts as a failure too
 (read from its USPAWN_SH_STATS record): the corpus must run natively.
 
+With --wrap CMD, uring-sh runs as `CMD uring-sh ...` (dash does not): the
+noring wrapper runs it where io_uring is refused.
+
 usage: difftest.py URING_SH CORPUS [--generated N] [--seed S] [--jobs J] [--native]
+                   [--wrap CMD]
 """
 import argparse, os, random, shutil, stat, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -56,7 +60,7 @@ def snapshot(root):
     return out
 
 
-def run_one(shell, line, work, extra_env=None):
+def run_one(shell, line, work, extra_env=None, wrap=None):
     if os.path.exists(work):
         shutil.rmtree(work)
     make_fixture(work)
@@ -85,7 +89,11 @@ def run_one(shell, line, work, extra_env=None):
             f.write(line[len("@file "):])
         argv = ["sh", "t.sh", "one", "two words", "*"]
     try:
-        p = subprocess.run(argv, executable=shell, cwd=work, env=env,
+        exe = shell
+        if wrap:
+            # the wrapper execs uring-sh with this argv: $0 stays "sh"
+            argv, exe = [wrap, shell] + argv, wrap
+        p = subprocess.run(argv, executable=exe, cwd=work, env=env,
                            stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
         res = (p.returncode, p.stdout, p.stderr)
     except subprocess.TimeoutExpired:
@@ -105,13 +113,13 @@ racy_lines = []
 
 def check(args, line, work, racy=False):
     d = run_one(DASH, line, work)
-    u, how = run_one(args.uring_sh, line, work)
+    u, how = run_one(args.uring_sh, line, work, wrap=args.wrap)
     if isinstance(u[0], int) and u[0] < 0 and d[0] == 128 - u[0]:
         # uring-sh exec'd the last command, which a signal killed: the shell's
         # own process died of it where dash (which forks) reports it. The
         # line must then match dash exactly with that exec turned off.
         exec_signal.append(line)
-        u, how = run_one(args.uring_sh, line, work, {"USPAWN_SH_EXEC_LAST": "0"})
+        u, how = run_one(args.uring_sh, line, work, {"USPAWN_SH_EXEC_LAST": "0"}, args.wrap)
     if how.startswith("delegated"):
         delegated.append((line, how))
     if racy or (d[2] != u[2] and "|" in line and d[:2] == u[:2] and d[3] == u[3]):
@@ -174,6 +182,7 @@ def main():
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--native", action="store_true")
+    ap.add_argument("--wrap")
     args = ap.parse_args()
     corpus = load_corpus(args.corpus)
     gen = generated(args.generated, args.seed)
