@@ -82,8 +82,13 @@ static int open_ring(struct runner *r)
 
 	r->u = uspawn_open(&uo);
 	if (!r->u) {
-		fprintf(stderr, "uring-run: cannot open engine '%s': %s\n",
-			r->o->engine ? r->o->engine : "auto", strerror(errno));
+		/* the runner reaps, reads output and waits for tokens through a ring */
+		int e = errno;
+		fprintf(stderr, "uring-run: cannot open engine '%s': %s%s\n",
+			r->o->engine ? r->o->engine : "auto", strerror(e),
+			e == EPERM || e == ENOSYS ? " (io_uring is refused here: a seccomp profile,"
+						    " or the sysctl kernel.io_uring_disabled)"
+						  : "");
 		return -1;
 	}
 	/* lines come from stdin: the jobs must not eat them */
