@@ -9,6 +9,12 @@
  * or a pidfd poll where WAITID is missing), so there is no SIGCHLD handler
  * and no waitpid() loop to write.
  *
+ * Where io_uring is refused (a container's seccomp profile answers EPERM,
+ * as does the sysctl kernel.io_uring_disabled), the handle works all the
+ * same: what it would put on the ring (reaping by pidfd, output and
+ * uspawn_read() reads, jobserver polls) is done with poll(2), with the same
+ * events. Only the uring engine and uspawn_ring_fd() need a real ring.
+ *
  * A handle is not thread safe: give every thread its own. Handles never
  * share state, so many threads may spawn at once.
  */
@@ -65,7 +71,8 @@ struct uspawn_opts {
 /*
  * Open a handle. opts may be NULL. Returns NULL with errno set:
  * EINVAL for an unknown engine name, ENOSYS when the named engine cannot
- * run on this kernel, or what io_uring_setup() said.
+ * run on this kernel (the uring engine where io_uring is refused), or what
+ * io_uring_setup() said when it failed for another reason (ENOMEM).
  */
 struct uspawn *uspawn_open(const struct uspawn_opts *opts);
 
@@ -212,7 +219,8 @@ int uspawn_cancel_reads(struct uspawn *u, int fd);
 
 /*
  * The ring's fd, to poll() it beside other fds (readable = events ready).
- * Sets a lazy ring up; -errno if that fails.
+ * Sets a lazy ring up; -errno if that fails; -EOPNOTSUPP where io_uring is
+ * refused (there is no fd to poll: call uspawn_wait() with a timeout).
  */
 int uspawn_ring_fd(struct uspawn *u);
 

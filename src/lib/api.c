@@ -71,8 +71,7 @@ static int pick_engine(const char *name, int lazy)
 
 static struct uspawn *open_fail(struct uspawn *u, int err)
 {
-	if (u->ring_up)
-		io_uring_queue_exit(&u->ring);
+	ring_fini(u);
 	free(u->reg_fds);
 	free(u);
 	errno = err;
@@ -117,7 +116,9 @@ int uspawn_ring_fd(struct uspawn *u)
 {
 	int r = ring_ready(u);
 
-	return r < 0 ? r : u->ring.ring_fd;
+	if (r < 0)
+		return r;
+	return u->soft ? -EOPNOTSUPP : u->ring.ring_fd;
 }
 
 unsigned uspawn_running(const struct uspawn *u)
@@ -206,40 +207,17 @@ static void release_delivered(struct uspawn *u)
 	}
 }
 
-static unsigned drain_cqes(struct uspawn *u)
-{
-	struct io_uring_cqe *cqe;
-	unsigned head, n = 0;
-
-	io_uring_for_each_cqe(&u->ring, head, cqe)
-	{
-		ring_dispatch(u, cqe);
-		n++;
-	}
-	io_uring_cq_advance(&u->ring, n);
-	return n;
-}
-
 int uspawn_wait(struct uspawn *u, struct uspawn_event *ev, unsigned max, int timeout_ms)
 {
 	release_delivered(u);
 	if (!u->ring_up) /* nothing in flight: every event there is, is queued */
 		return (int)events_pop(u, ev, max);
-	for (;;) {
-		drain_cqes(u);
-		if (u->q.len)
-			break;
-		struct io_uring_cqe *cqe;
-		struct __kernel_timespec ts = {.tv_sec = timeout_ms / 1000,
-					       .tv_nsec = (timeout_ms % 1000) * 1000000L};
-		int r = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1,
-							 timeout_ms < 0 ? NULL : &ts, NULL);
-		if (r == -ETIME)
-			return 0;
-		if (r < 0 && r != -EAGAIN && r != -EBUSY)
+	while (!u->q.len) {
+		int r = ring_wait(u, timeout_ms);
+		if (r <= 0)
 			return r;
-		if (timeout_ms == 0 && !io_uring_cq_ready(&u->ring))
-			return 0;
+		if (timeout_ms == 0)
+			break;
 	}
 	return (int)events_pop(u, ev, max);
 }
@@ -304,8 +282,7 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 	u->running += n;
 	u->engine->spawn(u, jobs, cmds, n);
 	/* the reaping (and output reads) of the whole batch: one enter */
-	if (u->ring_up)
-		io_uring_submit(&u->ring);
+	ring_submit(u);
 	if (jobs != stack_jobs)
 		free(jobs);
 	return (int)n;
@@ -376,7 +353,7 @@ int uspawn_register_fd(struct uspawn *u, int fd)
 		int copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		if (copy < 0)
 			return -errno;
-		r = io_uring_register_files_update(&u->ring, slot, &copy, 1);
+		r = u->soft ? 0 : io_uring_register_files_update(&u->ring, slot, &copy, 1);
 		if (r < 0) {
 			close(copy);
 			return r;
@@ -392,7 +369,8 @@ int uspawn_unregister_fd(struct uspawn *u, int slot)
 	if ((unsigned)slot >= u->reg_count || u->reg_fds[slot] < 0)
 		return -EBADF;
 	int none = -1;
-	io_uring_register_files_update(&u->ring, (unsigned)slot, &none, 1);
+	if (!u->soft)
+		io_uring_register_files_update(&u->ring, (unsigned)slot, &none, 1);
 	close(u->reg_fds[slot]);
 	u->reg_fds[slot] = -1;
 	return 0;
@@ -426,17 +404,16 @@ int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_d
 	struct read_req *req = read_req_new(u, fd, user_data);
 	if (!req)
 		return -ENOMEM;
-	struct io_uring_sqe *sqe = ring_sqe(u);
-	io_uring_prep_read(sqe, fd, buf, (unsigned)len, (__u64)-1);
-	io_uring_sqe_set_data64(sqe, tag_pack(req, TAG_READ));
-	io_uring_submit(&u->ring);
+	if ((r = ring_read(u, fd, buf, (unsigned)len, tag_pack(req, TAG_READ))) < 0) {
+		read_req_drop(u, req);
+		return r;
+	}
+	ring_submit(u);
 	return 0;
 }
 
-void read_complete(struct uspawn *u, struct read_req *req, int res)
+void read_req_drop(struct uspawn *u, struct read_req *req)
 {
-	struct uspawn_event ev = {.type = USPAWN_EV_READ, .user_data = req->user_data, .res = res};
-
 	if (req->prev)
 		req->prev->next = req->next;
 	else
@@ -444,6 +421,13 @@ void read_complete(struct uspawn *u, struct read_req *req, int res)
 	if (req->next)
 		req->next->prev = req->prev;
 	free(req);
+}
+
+void read_complete(struct uspawn *u, struct read_req *req, int res)
+{
+	struct uspawn_event ev = {.type = USPAWN_EV_READ, .user_data = req->user_data, .res = res};
+
+	read_req_drop(u, req);
 	events_push(u, &ev, NULL);
 }
 
@@ -451,16 +435,16 @@ int uspawn_cancel_reads(struct uspawn *u, int fd)
 {
 	int n = 0;
 
-	for (struct read_req *r = u->reads; r; r = r->next) {
+	/* poll.c completes a cancelled read at once: take the next one first */
+	for (struct read_req *r = u->reads, *next; r; r = next) {
+		next = r->next;
 		if (r->fd != fd)
 			continue;
-		struct io_uring_sqe *sqe = ring_sqe(u);
-		io_uring_prep_cancel64(sqe, tag_pack(r, TAG_READ), 0);
-		io_uring_sqe_set_data64(sqe, TAG_IGNORE);
+		ring_cancel(u, tag_pack(r, TAG_READ));
 		n++;
 	}
 	if (n)
-		io_uring_submit(&u->ring);
+		ring_submit(u);
 	return n;
 }
 
@@ -487,7 +471,6 @@ void uspawn_close(struct uspawn *u)
 			close(u->reg_fds[i]);
 	free(u->reg_fds);
 	free(u->q.ev);
-	if (u->ring_up)
-		io_uring_queue_exit(&u->ring);
+	ring_fini(u);
 	free(u);
 }

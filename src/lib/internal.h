@@ -86,9 +86,13 @@ struct event_queue {
 	unsigned head, len, cap;
 };
 
+struct soft_op;
+
 struct uspawn {
 	struct io_uring ring;
 	int ring_up; /* 0: put off (USPAWN_OPEN_LAZY_RING) until ring_ready() */
+	int soft;    /* io_uring refused: ring_up, but the ring's work is poll.c's */
+	struct soft_op *soft_ops;
 	struct uspawn_opts ring_opts;
 	const struct uspawn_engine *engine;
 	enum uspawn_engine_id engine_id;
@@ -105,11 +109,23 @@ struct uspawn {
 	size_t stack_size;
 };
 
-/* ring.c */
+/* ring.c: the ring's operations, done by poll.c where io_uring is refused */
 int ring_ready(struct uspawn *u);
-void ring_dispatch(struct uspawn *u, struct io_uring_cqe *cqe);
+void ring_complete(struct uspawn *u, uint64_t data, int res);
 struct io_uring_sqe *ring_sqe(struct uspawn *u);
+int ring_read(struct uspawn *u, int fd, void *buf, unsigned len, uint64_t data);
+int ring_poll(struct uspawn *u, int fd, uint64_t data);
+void ring_cancel(struct uspawn *u, uint64_t data);
+void ring_submit(struct uspawn *u);
+int ring_wait(struct uspawn *u, int timeout_ms);
+void ring_fini(struct uspawn *u);
 uint64_t now_ns(void);
+
+/* poll.c */
+int soft_add(struct uspawn *u, int read, int fd, void *buf, unsigned len, uint64_t data);
+void soft_cancel(struct uspawn *u, uint64_t data);
+int soft_wait(struct uspawn *u, int timeout_ms);
+void soft_fini(struct uspawn *u);
 
 /* events.c */
 int events_push(struct uspawn *u, const struct uspawn_event *ev, struct job *rearm);
@@ -127,6 +143,7 @@ void job_capture_close_child(int child_fds[2]);
 /* api.c */
 struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data);
 void read_complete(struct uspawn *u, struct read_req *req, int res);
+void read_req_drop(struct uspawn *u, struct read_req *req);
 
 /* reap.c */
 void reap_arm(struct uspawn *u, struct job *job);

@@ -188,10 +188,11 @@ static int arm_poll(struct uspawn *u, int fd, uint64_t user_data)
 	struct read_req *req = read_req_new(u, fd, user_data);
 	if (!req)
 		return -ENOMEM;
-	struct io_uring_sqe *sqe = ring_sqe(u);
-	io_uring_prep_poll_add(sqe, fd, POLLIN);
-	io_uring_sqe_set_data64(sqe, tag_pack(req, TAG_READ));
-	io_uring_submit(&u->ring);
+	if ((r = ring_poll(u, fd, tag_pack(req, TAG_READ))) < 0) {
+		read_req_drop(u, req);
+		return r;
+	}
+	ring_submit(u);
 	return 0;
 }
 

@@ -14,10 +14,10 @@ void output_arm(struct uspawn *u, struct job *job, int stream)
 		output_complete(u, job, stream, -ENOMEM);
 		return;
 	}
-	struct io_uring_sqe *sqe = ring_sqe(u);
-	/* offset -1: a pipe has no position; read the stream */
-	io_uring_prep_read(sqe, c->fd, c->buf, CAPTURE_BUF, (__u64)-1);
-	io_uring_sqe_set_data64(sqe, tag_pack(job, stream == 1 ? TAG_OUT : TAG_ERR));
+	int r = ring_read(u, c->fd, c->buf, CAPTURE_BUF,
+			  tag_pack(job, stream == 1 ? TAG_OUT : TAG_ERR));
+	if (r < 0)
+		output_complete(u, job, stream, r); /* ends the stream: never a hang */
 }
 
 void output_complete(struct uspawn *u, struct job *job, int stream, int res)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reaping through the ring: IORING_OP_WAITID (Linux 6.7+), or where that is
- * missing a pidfd whose POLL_ADD completes when the child exits, followed
- * by a non-blocking waitid.
+ * missing (or io_uring is refused: poll.c) a pidfd whose POLL_ADD completes
+ * when the child exits, followed by a non-blocking waitid.
  */
 #include <errno.h>
 #include <poll.h>
@@ -31,23 +31,22 @@ static int status_from_info(const siginfo_t *si)
 
 void reap_arm(struct uspawn *u, struct job *job)
 {
-	struct io_uring_sqe *sqe;
-
 	job->info.si_pid = 0;
 	if (!u->use_waitid) {
 		job->pidfd = (int)syscall(SYS_pidfd_open, job->pid, 0);
-		if (job->pidfd < 0) {
-			/* cannot happen for our own unreaped child; never leave a zombie */
-			waitid(P_PID, (id_t)job->pid, &job->info, WEXITED);
-			reap_complete(u, job, 0);
+		if (job->pidfd >= 0 && ring_poll(u, job->pidfd, tag_pack(job, TAG_REAP)) == 0)
 			return;
-		}
-		sqe = ring_sqe(u);
-		io_uring_prep_poll_add(sqe, job->pidfd, POLLIN);
-	} else {
-		sqe = ring_sqe(u);
-		uspawn_prep_waitid(sqe, P_PID, job->pid, &job->info, WEXITED, 0);
+		/* no pidfd (cannot happen for our own unreaped child) or no
+		 * memory to wait for it: wait now, never leave a zombie */
+		if (job->pidfd >= 0)
+			close(job->pidfd);
+		job->pidfd = -1;
+		waitid(P_PID, (id_t)job->pid, &job->info, WEXITED);
+		reap_complete(u, job, 0);
+		return;
 	}
+	struct io_uring_sqe *sqe = ring_sqe(u);
+	uspawn_prep_waitid(sqe, P_PID, job->pid, &job->info, WEXITED, 0);
 	io_uring_sqe_set_data64(sqe, tag_pack(job, TAG_REAP));
 }
 
@@ -57,10 +56,10 @@ void reap_complete(struct uspawn *u, struct job *job, int res)
 		int r = waitid((idtype_t)P_PIDFD, (id_t)job->pidfd, &job->info, WEXITED | WNOHANG);
 		if (r == 0 && job->info.si_pid == 0) {
 			/* woken too early: poll again */
-			struct io_uring_sqe *sqe = ring_sqe(u);
-			io_uring_prep_poll_add(sqe, job->pidfd, POLLIN);
-			io_uring_sqe_set_data64(sqe, tag_pack(job, TAG_REAP));
-			return;
+			if (ring_poll(u, job->pidfd, tag_pack(job, TAG_REAP)) == 0)
+				return;
+			errno = ENOMEM; /* reap by hand, below */
+			r = -1;
 		}
 		close(job->pidfd);
 		job->pidfd = -1;

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The ring: setup, SQE allocation, and dispatch of every completion. */
+/*
+ * The ring: setup, the few operations libuspawn puts on it, waiting, and
+ * the dispatch of every completion. Where io_uring is refused, the same
+ * calls go to poll.c.
+ */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -73,6 +78,26 @@ static int ring_move_fd(struct io_uring *ring, int min_fd)
 	return 0;
 }
 
+/*
+ * io_uring refused (seccomp returns EPERM, kernel.io_uring_disabled EPERM,
+ * a kernel without it ENOSYS): the handle runs on poll.c instead, unless
+ * the uring engine is what it is for.
+ */
+static int ring_refused(int r)
+{
+	return r == -EPERM || r == -ENOSYS || r == -EACCES;
+}
+
+static int reg_fds_alloc(struct uspawn *u, unsigned n)
+{
+	u->reg_fds = malloc((n ? n : 1) * sizeof *u->reg_fds);
+	if (!u->reg_fds)
+		return -ENOMEM;
+	for (unsigned i = 0; i < n; i++)
+		u->reg_fds[i] = -1;
+	return 0;
+}
+
 /* Set the ring up, unless it is already; u->ring_opts says how. */
 int ring_ready(struct uspawn *u)
 {
@@ -90,6 +115,15 @@ int ring_ready(struct uspawn *u)
 		p = (struct io_uring_params){0};
 		r = io_uring_queue_init_params(o->ring_entries, &u->ring, &p);
 	}
+	if (r < 0 && ring_refused(r) && u->engine_id != USPAWN_ENGINE_URING) {
+		if ((r = reg_fds_alloc(u, o->registered_files)) < 0)
+			return r;
+		u->reg_count = o->registered_files;
+		u->use_waitid = 0; /* a pidfd, polled */
+		u->soft = 1;
+		u->ring_up = 1;
+		return 0;
+	}
 	if (r < 0)
 		return r;
 	if ((r = ring_move_fd(&u->ring, o->min_fd)) < 0) {
@@ -98,42 +132,130 @@ int ring_ready(struct uspawn *u)
 	}
 	engine_uring_ring_features(p.features);
 	u->use_waitid = !(o->flags & USPAWN_OPEN_NO_WAITID) && ring_has_waitid(&u->ring);
-	u->reg_fds = malloc(o->registered_files * sizeof *u->reg_fds);
-	if (!u->reg_fds) {
+	if ((r = reg_fds_alloc(u, o->registered_files)) < 0) {
 		io_uring_queue_exit(&u->ring);
-		return -ENOMEM;
+		return r;
 	}
-	for (unsigned i = 0; i < o->registered_files; i++)
-		u->reg_fds[i] = -1;
 	if (io_uring_register_files_sparse(&u->ring, o->registered_files) == 0)
 		u->reg_count = o->registered_files;
 	u->ring_up = 1;
 	return 0;
 }
 
-void ring_dispatch(struct uspawn *u, struct io_uring_cqe *cqe)
+void ring_fini(struct uspawn *u)
 {
-	uint64_t data = io_uring_cqe_get_data64(cqe);
+	if (u->soft)
+		soft_fini(u);
+	else if (u->ring_up)
+		io_uring_queue_exit(&u->ring);
+	u->ring_up = 0;
+}
+
+/* Where a completion goes, by the tag in its user_data. */
+void ring_complete(struct uspawn *u, uint64_t data, int res)
+{
 	void *p = tag_ptr(data);
 
 	switch (tag_of(data)) {
 	case TAG_REAP:
-		reap_complete(u, p, cqe->res);
+		reap_complete(u, p, res);
 		break;
 	case TAG_OUT:
-		output_complete(u, p, 1, cqe->res);
+		output_complete(u, p, 1, res);
 		break;
 	case TAG_ERR:
-		output_complete(u, p, 2, cqe->res);
+		output_complete(u, p, 2, res);
 		break;
 	case TAG_READ:
-		read_complete(u, p, cqe->res);
-		break;
-	case TAG_ENGINE:
-		if (u->engine->complete)
-			u->engine->complete(u, cqe);
+		read_complete(u, p, res);
 		break;
 	default:
 		break;
 	}
+}
+
+/* One read of fd into buf when it is readable (IORING_OP_READ). */
+int ring_read(struct uspawn *u, int fd, void *buf, unsigned len, uint64_t data)
+{
+	if (u->soft)
+		return soft_add(u, 1, fd, buf, len, data);
+	struct io_uring_sqe *sqe = ring_sqe(u);
+	/* offset -1: a pipe has no position; read the stream */
+	io_uring_prep_read(sqe, fd, buf, len, (__u64)-1);
+	io_uring_sqe_set_data64(sqe, data);
+	return 0;
+}
+
+/* Completes with the poll mask once fd is readable (IORING_OP_POLL_ADD). */
+int ring_poll(struct uspawn *u, int fd, uint64_t data)
+{
+	if (u->soft)
+		return soft_add(u, 0, fd, NULL, 0, data);
+	struct io_uring_sqe *sqe = ring_sqe(u);
+	io_uring_prep_poll_add(sqe, fd, POLLIN);
+	io_uring_sqe_set_data64(sqe, data);
+	return 0;
+}
+
+/* The read or poll tagged data completes with -ECANCELED (unless done). */
+void ring_cancel(struct uspawn *u, uint64_t data)
+{
+	if (u->soft) {
+		soft_cancel(u, data);
+		return;
+	}
+	struct io_uring_sqe *sqe = ring_sqe(u);
+	io_uring_prep_cancel64(sqe, data, 0);
+	io_uring_sqe_set_data64(sqe, TAG_IGNORE);
+}
+
+void ring_submit(struct uspawn *u)
+{
+	if (u->ring_up && !u->soft)
+		io_uring_submit(&u->ring);
+}
+
+static unsigned drain_cqes(struct uspawn *u)
+{
+	struct io_uring_cqe *cqe;
+	unsigned head, n = 0;
+
+	io_uring_for_each_cqe(&u->ring, head, cqe)
+	{
+		uint64_t data = io_uring_cqe_get_data64(cqe);
+		if (tag_of(data) == TAG_ENGINE) {
+			if (u->engine->complete)
+				u->engine->complete(u, cqe);
+		} else {
+			ring_complete(u, data, cqe->res);
+		}
+		n++;
+	}
+	io_uring_cq_advance(&u->ring, n);
+	return n;
+}
+
+/*
+ * Dispatch what has completed, else wait for something to (up to
+ * timeout_ms, -1: no limit). 0: timed out; <0: -errno; 1: dispatched.
+ */
+int ring_wait(struct uspawn *u, int timeout_ms)
+{
+	if (u->soft)
+		return soft_wait(u, timeout_ms);
+	if (drain_cqes(u))
+		return 1;
+	struct io_uring_cqe *cqe;
+	struct __kernel_timespec ts = {.tv_sec = timeout_ms / 1000,
+				       .tv_nsec = (timeout_ms % 1000) * 1000000L};
+	int r = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, timeout_ms < 0 ? NULL : &ts,
+						 NULL);
+	if (r == -ETIME)
+		return 0;
+	if (r < 0 && r != -EAGAIN && r != -EBUSY)
+		return r;
+	if (timeout_ms == 0 && !io_uring_cq_ready(&u->ring))
+		return 0;
+	drain_cqes(u);
+	return 1;
 }

@@ -256,6 +256,14 @@ static void setup(void)
 	ctl_fd = eventfd(0, EFD_CLOEXEC);
 	if (!ring || wake_fd < 0 || ctl_fd < 0)
 		goto fail;
+	/* the helper polls the ring's fd; where io_uring is refused there is none */
+	int rfd = uspawn_ring_fd(ring);
+	if (rfd < 0) {
+		dprintf(2, "uring-ninja: warning: cannot take jobserver tokens: io_uring is refused"
+			   " here\n");
+		uspawn_js_close(&js);
+		return;
+	}
 	/* the helper takes no signal of ninja's */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);

@@ -82,13 +82,9 @@ static int open_ring(struct runner *r)
 
 	r->u = uspawn_open(&uo);
 	if (!r->u) {
-		/* the runner reaps, reads output and waits for tokens through a ring */
-		int e = errno;
-		fprintf(stderr, "uring-run: cannot open engine '%s': %s%s\n",
-			r->o->engine ? r->o->engine : "auto", strerror(e),
-			e == EPERM || e == ENOSYS ? " (io_uring is refused here: a seccomp profile,"
-						    " or the sysctl kernel.io_uring_disabled)"
-						  : "");
+		const char *name = r->o->engine ? r->o->engine : getenv("USPAWN_ENGINE");
+		fprintf(stderr, "uring-run: cannot open engine '%s': %s\n",
+			name && *name ? name : "auto", strerror(errno));
 		return -1;
 	}
 	/* lines come from stdin: the jobs must not eat them */

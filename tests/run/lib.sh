@@ -5,6 +5,12 @@ set -u
 T=$(mktemp -d "${TMPDIR:-/tmp}/uring-run-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 unset MAKEFLAGS MFLAGS MAKELEVEL
+# WRAP_NORING=1: the same tests where io_uring is refused (tests/noring.c)
+if [ "${WRAP_NORING:-0}" = 1 ]; then
+	printf '#!/bin/sh\nexec "%s" "%s" uring-run "$@"\n' "$NORING" "$RUN" > "$T/uring-run"
+	chmod +x "$T/uring-run"
+	RUN=$T/uring-run
+fi
 fails=0
 
 fail() {
