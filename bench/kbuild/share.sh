@@ -44,6 +44,10 @@ echo "# share of all CPU samples (both cores, 499 Hz each), samples, command nam
 # the first block is cpu-clock (the second, the exec events); swapper is idle
 perf report -q -n -i "$data" --sort comm --stdio 2> /dev/null |
 	awk '/%/ { seen = 1; print; next } seen { exit }' | head -16
+echo "# the samples of processes named sh, by the code they ran (dash or its libc: a /bin/sh"
+echo "# the SHELL setting does not reach, e.g. kconfig's popen and #!/bin/sh scripts)"
+perf report -q -n -i "$data" --comm sh --sort dso --stdio 2> /dev/null |
+	awk '/%/ { seen = 1; print; next } seen { exit }' | head -8
 echo "# programs exec'd during the build (count, file)"
 perf script -i "$data" -F event,trace 2> /dev/null | sed -n 's/.*sched_process_exec.*filename=\([^ ]*\).*/\1/p' |
 	sort | uniq -c | sort -rn | head -12

@@ -46,7 +46,7 @@ printf '#include <sys/wait.h>\n#include <unistd.h>\nint main(int c, char **v, ch
 $cc_static -O2 -static -o spawn_true spawn_true.c 2> /dev/null || spawn_true=
 [ -x spawn_true ] && spawn_true=$PWD/spawn_true
 
-for kind in builtin external waitlast andand kbuild waitfloor delegated floor; do
+for kind in builtin external waitlast andand capture kbuild waitfloor delegated floor; do
 	# k: the line's external commands; "own" subtracts k x /bin/true run
 	# directly (no shell), measured in the same rounds: the shell's own cost
 	k=1
@@ -58,6 +58,7 @@ for kind in builtin external waitlast andand kbuild waitfloor delegated floor; d
 	builtin) line='echo built-in > /dev/null' ;;
 	external) line='/bin/true' ;;
 	andand) line='/bin/true && /bin/true' ;;
+	capture) line='x=$(/bin/true); echo "$x" > /dev/null' ;;
 	kbuild) line="set -e; echo '  CC x' >/dev/null; trap 'rm -f x; trap - INT; kill -s INT \$\$' INT; if [ -n \"\$HOME\" ]; then /bin/true; fi" ;;
 	delegated) line='ulimit -n > /dev/null' ;;
 	esac
