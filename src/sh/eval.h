@@ -46,6 +46,8 @@ struct member {
 	char *name; /* spawned: argv[0] for an exec failure message */
 };
 int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct member *m);
+struct member *pipe_start(struct shell *sh, struct node *n, int out, int capture);
+int pipe_wait(struct shell *sh, struct node *n, struct member *m);
 int simple_job_status(struct shell *sh, struct member *m);
 struct builtin;
 int builtin_run(struct shell *sh, const struct builtin *b, int special, char **argv);

@@ -180,14 +180,16 @@ int eval_background(struct shell *sh, struct node *n)
 	return 0;
 }
 
+/* drop[3]: fds of the shell's the member must not hold (-1: none) */
 static void member_fork(struct shell *sh, struct member *m, struct node *c, int in, int out,
-			int unused)
+			const int drop[3])
 {
 	pid_t pid = fork_sub(sh);
 
 	if (pid == 0) {
-		if (unused >= 0)
-			close(unused);
+		for (int i = 0; i < 3; i++)
+			if (drop[i] >= 0 && drop[i] != out)
+				close(drop[i]);
 		if (in >= 0) {
 			dup2(in, 0);
 			close(in);
@@ -212,7 +214,13 @@ static void members_wait(struct shell *sh, struct member *m, unsigned n)
 			m[i].status = simple_job_status(sh, &m[i]);
 }
 
-int eval_pipe(struct shell *sh, struct node *n)
+/*
+ * Start every member of pipeline n, the last one writing to out (-1: the
+ * shell's stdout), and none holding out or capture (the read end of a
+ * $(...) pipe) otherwise: a member that lingers, or its background child,
+ * must not keep the capture open. Returns the members, for pipe_wait().
+ */
+struct member *pipe_start(struct shell *sh, struct node *n, int out, int capture)
 {
 	unsigned cnt = n->u.pipe.n;
 	struct member *m = calloc(cnt, sizeof *m);
@@ -222,21 +230,34 @@ int eval_pipe(struct shell *sh, struct node *n)
 		eval_oom(sh);
 	for (unsigned i = 0; i < cnt; i++) {
 		struct node *c = n->u.pipe.cmds[i];
-		int p[2] = {-1, -1};
+		int p[2] = {-1, out};
 		if (i + 1 < cnt && pipe2(p, O_CLOEXEC) < 0)
 			shell_fail(sh, 2, "Pipe call failed", NULL, NULL);
 		if (!simple_spawn(sh, c, prev, p[1], &m[i]))
-			member_fork(sh, &m[i], c, prev, p[1], p[0]);
+			member_fork(sh, &m[i], c, prev, p[1], (int[3]){p[0], out, capture});
 		if (prev >= 0)
 			close(prev);
-		if (p[1] >= 0)
+		if (p[1] >= 0 && p[1] != out)
 			close(p[1]);
 		prev = p[0];
 	}
+	return m;
+}
+
+/* The status of the pipeline pipe_start() started: its last member's. */
+int pipe_wait(struct shell *sh, struct node *n, struct member *m)
+{
+	unsigned cnt = n->u.pipe.n;
+
 	members_wait(sh, m, cnt);
 	int status = m[cnt - 1].status;
 	free(m);
 	return status;
+}
+
+int eval_pipe(struct shell *sh, struct node *n)
+{
+	return pipe_wait(sh, n, pipe_start(sh, n, -1, -1));
 }
 
 static struct bgjob *bg_find(pid_t pid)
