@@ -435,9 +435,8 @@ int uspawn_cancel_reads(struct uspawn *u, int fd)
 {
 	int n = 0;
 
-	/* poll.c completes a cancelled read at once: take the next one first */
-	for (struct read_req *r = u->reads, *next; r; r = next) {
-		next = r->next;
+	/* the cancelled reads complete (-ECANCELED) at the next wait, as on the ring */
+	for (struct read_req *r = u->reads; r; r = r->next) {
 		if (r->fd != fd)
 			continue;
 		ring_cancel(u, tag_pack(r, TAG_READ));
