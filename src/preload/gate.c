@@ -254,15 +254,13 @@ static void setup(void)
 	ring = uspawn_open(&o);
 	wake_fd = eventfd(0, EFD_CLOEXEC);
 	ctl_fd = eventfd(0, EFD_CLOEXEC);
+	const char *why = NULL;
 	if (!ring || wake_fd < 0 || ctl_fd < 0)
 		goto fail;
 	/* the helper polls the ring's fd; where io_uring is refused there is none */
-	int rfd = uspawn_ring_fd(ring);
-	if (rfd < 0) {
-		dprintf(2, "uring-ninja: warning: cannot take jobserver tokens: io_uring is refused"
-			   " here\n");
-		uspawn_js_close(&js);
-		return;
+	if (uspawn_ring_fd(ring) < 0) {
+		why = "io_uring is refused here";
+		goto fail;
 	}
 	/* the helper takes no signal of ninja's */
 	sigfillset(&all);
@@ -275,7 +273,16 @@ static void setup(void)
 	active = 1;
 	return;
 fail:
-	dprintf(2, "uring-ninja: warning: cannot take jobserver tokens: %s\n", strerror(errno));
+	dprintf(2, "uring-ninja: warning: cannot take jobserver tokens: %s\n",
+		why ? why : strerror(errno));
+	/* inactive: nothing uses these again */
+	uspawn_close(ring);
+	ring = NULL;
+	if (wake_fd >= 0)
+		close(wake_fd);
+	if (ctl_fd >= 0)
+		close(ctl_fd);
+	wake_fd = ctl_fd = -1;
 	uspawn_js_close(&js);
 }
 
