@@ -57,6 +57,13 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 	__attribute__((noreturn));
 /* the PATH the shell searches */
 const char *eval_pathvar(struct shell *sh);
+/* main.c: dash's options; the index of the command text or script, or -1 */
+int sh_options(int argc, char **argv, unsigned *opts, int *file);
+
+/* standin.c: the program to exec for path, uring-sh itself for /bin/sh */
+void standin_init(char **envp);
+const char *standin_path(const char *path, char **argv);
+
 /* xtrace: PS4 then the words */
 void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **argv);
 

@@ -232,7 +232,7 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 			if (idx >= 0 &&
 			    path_entry(pathvar, idx, argv[0], lk.path, sizeof lk.path) < 0)
 				break;
-			execve(lk.path, argv, envp);
+			execve(standin_path(lk.path, argv), argv, envp);
 			if (errno == ENOEXEC) {
 				unsigned n = 0;
 				while (argv[n])
@@ -242,7 +242,7 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 					sa[0] = "/bin/sh";
 					sa[1] = lk.path;
 					memcpy(sa + 2, argv + 1, n * sizeof *sa);
-					execve("/bin/sh", sa, envp);
+					execve(standin_path("/bin/sh", sa), sa, envp);
 				}
 			}
 			if (idx < 0) {
@@ -269,7 +269,7 @@ static int spawn_wait(struct shell *sh, struct lookup *lk, char **argv, char **e
 		if (idx >= 0 && path_entry(pathvar, idx, argv[0], lk->path, sizeof lk->path) < 0)
 			break;
 		uspawn_cmd_init(&cmd);
-		cmd.path = lk->path;
+		cmd.path = standin_path(lk->path, argv);
 		cmd.argv = argv;
 		cmd.envp = envp;
 		if (uspawn_run(jobs_spawner(sh), &cmd, &e) < 0 || e.stage == USPAWN_STAGE_SPAWN ||
@@ -491,7 +491,7 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 	first_executable(&lk, pathvar, c.av.v[0]);
 	struct uspawn_cmd cmd;
 	uspawn_cmd_init(&cmd);
-	cmd.path = lk.path;
+	cmd.path = standin_path(lk.path, c.av.v);
 	cmd.argv = c.av.v;
 	cmd.envp = shvar_environ(sh);
 	cmd.user_data = (uintptr_t)m;

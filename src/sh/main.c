@@ -53,7 +53,7 @@ static void delegate(char **argv, char **envp, const char *reason)
  * script file (*file set), or -1 to delegate (commands from stdin, or an
  * option that is not the shell's business here).
  */
-static int parse_options(int argc, char **argv, unsigned *opts, int *file)
+int sh_options(int argc, char **argv, unsigned *opts, int *file)
 {
 	static const char letters[] = "eufxaC";
 	static const unsigned bits[] = {OPT_ERREXIT, OPT_NOUNSET,   OPT_NOGLOB,
@@ -273,7 +273,7 @@ int main(int argc, char **argv, char **envp)
 	if (argc > 1 && !strcmp(argv[1], "--uspawn-gate"))
 		return gate_main(argc, argv);
 	int file = 0;
-	int i = parse_options(argc, argv, &opts, &file);
+	int i = sh_options(argc, argv, &opts, &file);
 
 	if (i < 0)
 		delegate(argv, envp, "option");
@@ -314,6 +314,7 @@ int main(int argc, char **argv, char **envp)
 	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
 	if (!el || strcmp(el, "0"))
 		mark_last(tree);
+	standin_init(envp);
 	eval_node(&sh, tree);
 	shell_exit(&sh, sh.status);
 }
