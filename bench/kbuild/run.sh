@@ -10,6 +10,8 @@
 #   stock     make's default /bin/sh (dash)
 #   sh-named  SHELL=uring-sh reached through a file named sh (as the installed
 #             libexec/uspawn/sh): make skips `:` lines as for /bin/sh
+#   sh-noself sh-named with USPAWN_SH_SELF=0: a line's own `sh script` runs
+#             dash, as before uring-sh stood in for /bin/sh
 #   sh-all    sh-named, and CONFIG_SHELL the same: Kbuild's own knob for the
 #             shell that runs its scripts (`$(CONFIG_SHELL) script`, default
 #             `sh`, that is dash), e.g. arch/x86/kernel/cpu/mkcapflags.sh,
@@ -58,6 +60,8 @@ build() {
 	stock) set -- make ;;
 	uring-sh) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$URING_SH" ;;
 	sh-named) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$CACHE/sh-named/sh" ;;
+	sh-noself) set -- env USPAWN_SH_SELF=0 USPAWN_SH_STATS="$LOG/$cfg.stats" \
+		make SHELL="$CACHE/sh-named/sh" ;;
 	sh-all) set -- env USPAWN_SH_STATS="$LOG/$cfg.stats" make SHELL="$CACHE/sh-named/sh" \
 		CONFIG_SHELL="$CACHE/sh-named/sh" ;;
 	preload) set -- env LD_PRELOAD="$PRELOAD" make ;;
@@ -81,7 +85,7 @@ build() {
 echo "# linux-source-6.12 tinyconfig, make -j2 $KTARGET, $ROUNDS round(s), $(nproc) cores," \
 	"load before: $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%FT%TZ)"
 : > "$LOG/results"
-rm -f "$LOG/uring-sh.stats" "$LOG/sh-named.stats" "$LOG/sh-all.stats"
+rm -f "$LOG/uring-sh.stats" "$LOG/sh-named.stats" "$LOG/sh-noself.stats" "$LOG/sh-all.stats"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	for cfg in $CONFIGS; do
@@ -112,7 +116,7 @@ END {
 		printf "median %-9s %.3fx (%d rounds)\n", k, (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2, n
 	}
 }' "$LOG/results"
-for cfg in uring-sh sh-named sh-all; do
+for cfg in uring-sh sh-named sh-noself sh-all; do
 	f=$LOG/$cfg.stats
 	[ -f "$f" ] || continue
 	t=$(grep -c '' "$f")
