@@ -51,7 +51,10 @@ export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=uspawn KBUILD_BUILD_HOST=bench KBUILD_BUILD_VERSION=1
 unset MAKEFLAGS MAKELEVEL
 
-# one clean build of config $1; prints "seconds vmlinux-hash objects-hash"
+# CPU time the whole machine spent (user, nice, system, irq, softirq), in ticks
+busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+
+# one clean build of config $1; prints "seconds vmlinux-hash objects-hash objects cpu-seconds"
 build() {
 	cfg=$1
 	rm -rf "$OUT"
@@ -68,6 +71,7 @@ build() {
 	*) echo "run.sh: $cfg: unknown configuration" >&2; exit 2 ;;
 	esac
 	s=$(date +%s.%N)
+	c=$(busy)
 	# shellcheck disable=SC2086
 	"$@" -C "$SRC" O="$OUT" -j2 $KTARGET > "$LOG/$cfg.build" 2>&1 || {
 		tail -20 "$LOG/$cfg.build" >&2
@@ -75,11 +79,13 @@ build() {
 		exit 1
 	}
 	e=$(date +%s.%N)
+	c=$(($(busy) - c))
 	v=-
 	[ -f "$OUT/vmlinux" ] && v=$(sha256sum < "$OUT/vmlinux" | cut -c1-16)
 	o=$(cd "$OUT" && find . -name '*.o' | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
 	n=$(cd "$OUT" && find . -name '*.o' | wc -l)
-	echo "$s $e $v $o $n" | awk '{printf "%.1f %s %s %s\n", $2 - $1, $3, $4, $5}'
+	echo "$s $e $v $o $n $c $(getconf CLK_TCK)" |
+		awk '{printf "%.1f %s %s %s %.1f\n", $2 - $1, $3, $4, $5, $6 / $7}'
 }
 
 echo "# linux-source-6.12 tinyconfig, make -j2 $KTARGET, $ROUNDS round(s), $(nproc) cores," \
@@ -95,26 +101,31 @@ while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-9s %-10s %-7s %-17s %-17s %s\n' config "wall s" ratio vmlinux objects "(.o files)"
-awk -v nc="$(echo $CONFIGS | wc -w)" '$1 == "stock" {s[++ns] = $2} {c[NR] = $1; t[NR] = $2; v[NR] = $3; o[NR] = $4; n[NR] = $5}
+printf '%-9s %-8s %-7s %-8s %-7s %-17s %-17s %s\n' config "wall s" ratio "cpu s" ratio vmlinux objects "(.o files)"
+awk -v nc="$(echo $CONFIGS | wc -w)" '$1 == "stock" {s[++ns] = $2; u[ns] = $6}
+{c[NR] = $1; t[NR] = $2; v[NR] = $3; o[NR] = $4; n[NR] = $5; p[NR] = $6}
 END {
 	for (i = 1; i <= NR; i++) {
-		base = s[int((i - 1) / nc) + 1]
-		printf "%-9s %-10s %-7s %-17s %-17s %s\n", c[i], t[i], sprintf("%.3fx", t[i] / base), v[i], o[i], n[i]
+		k = int((i - 1) / nc) + 1
+		printf "%-9s %-8s %-7s %-8s %-7s %-17s %-17s %s\n", c[i], t[i], sprintf("%.3fx", t[i] / s[k]),
+			p[i], sprintf("%.3fx", p[i] / u[k]), v[i], o[i], n[i]
 	}
 }' "$LOG/results"
-# per config: median of the rounds' ratios to their own stock run
-awk -v nc="$(echo $CONFIGS | wc -w)" '{c[NR] = $1; t[NR] = $2}
+# per config: median of the rounds' ratios to their own stock run, wall and CPU
+awk -v nc="$(echo $CONFIGS | wc -w)" '{c[NR] = $1; t[NR] = $2; p[NR] = $6}
+function median(list, n, v, a, b, x) {
+	n = split(list, v, " ")
+	for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
+	return (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
 END {
 	for (i = 1; i <= NR; i++) {
-		base = t[int((i - 1) / nc) * nc + 1]
-		r[c[i]] = r[c[i]] " " t[i] / base
+		k = int((i - 1) / nc) * nc + 1
+		r[c[i]] = r[c[i]] " " t[i] / t[k]
+		q[c[i]] = q[c[i]] " " p[i] / p[k]
 	}
-	for (k in r) {
-		n = split(r[k], v, " ")
-		for (a = 1; a <= n; a++) for (b = a + 1; b <= n; b++) if (v[b] < v[a]) { x = v[a]; v[a] = v[b]; v[b] = x }
-		printf "median %-9s %.3fx (%d rounds)\n", k, (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2, n
-	}
+	for (k in r)
+		printf "median %-9s wall %.3fx, cpu %.3fx (%d rounds)\n", k, median(r[k]), median(q[k]), split(r[k], x, " ")
 }' "$LOG/results"
 for cfg in uring-sh sh-named sh-noself sh-all; do
 	f=$LOG/$cfg.stats
