@@ -119,7 +119,10 @@ def check(args, line, work, racy=False):
         # own process died of it where dash (which forks) reports it. The
         # line must then match dash exactly with that exec turned off.
         exec_signal.append(line)
-        u, how = run_one(args.uring_sh, line, work, {"USPAWN_SH_EXEC_LAST": "0"}, args.wrap)
+        # dash gets the variable too: `export` and `set` list it
+        off = {"USPAWN_SH_EXEC_LAST": "0"}
+        d = run_one(DASH, line, work, off)
+        u, how = run_one(args.uring_sh, line, work, off, args.wrap)
     if how.startswith("delegated"):
         delegated.append((line, how))
     if racy or (d[2] != u[2] and "|" in line and d[:2] == u[:2] and d[3] == u[3]):
