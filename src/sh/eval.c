@@ -219,6 +219,9 @@ int eval_node(struct shell *sh, struct node *n)
 {
 	int status = 0, check = 0;
 
+	/* set -n: dash reads on but runs nothing more (the EXIT trap neither); $? stays */
+	if (sh->opts & OPT_NOEXEC)
+		return sh->status;
 	if (!n)
 		return sh->status = 0;
 	switch (n->type) {
@@ -326,27 +329,16 @@ int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno)
 	a.buf = malloc(a.cap);
 	if (!a.buf)
 		eval_oom(sh);
-	struct node *n = syntax_parse(&a, text, len, lineno, &err, &errline, &reason);
+	/* on a syntax error, the lists completed before it (dash parses and runs one at a time) */
+	struct node *n = syntax_parse_partial(&a, text, len, lineno, &err, &errline, &reason);
 	if (err) {
-		/*
-		 * dash parses and runs a command at a time: the complete lines
-		 * before the error run first. (The message may live in the
-		 * arena: it is never freed on this way out.)
-		 */
-		size_t pre = 0;
-		for (unsigned l = lineno; l < errline && pre < len; pre++)
-			if (text[pre] == '\n')
-				l++;
-		if (err != SYNTAX_UNSUPPORTED && pre && pre < len) {
-			struct ush_arena b = {malloc(pre * 48 + 4096), pre * 48 + 4096, 0};
-			const char *e2 = NULL, *r2 = NULL;
-			unsigned l2 = 0;
-			struct node *first =
-				b.buf ? syntax_parse(&b, text, pre, lineno, &e2, &l2, &r2) : NULL;
-			if (first && !e2) {
-				eval_node(sh, first);
-				if (ev.skip)
-					return sh->status;
+		/* (the message may live in the arena: it is never freed on this way out) */
+		if (n) {
+			eval_node(sh, n);
+			if (ev.skip) {
+				if (!defines_function(n))
+					free(a.buf);
+				return sh->status;
 			}
 		}
 		sh->lineno = errline;

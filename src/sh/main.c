@@ -219,6 +219,32 @@ static const char *check_tree(const struct node *n)
 }
 
 /*
+ * dash expands aliases while it parses, one command at a time, so an alias
+ * defined by a line changes how the rest of it reads: uring-sh, which
+ * parses the whole line first, leaves any line that names alias or unalias
+ * as a whole word (a command, an eval string, `command alias`, the value
+ * of `x=alias` that `$x` may run) to dash. Words such as
+ * -fno-strict-aliasing or modules.alias are not names and stay native.
+ */
+static int word_char(char c)
+{
+	return c == '_' || c == '-' || c == '.' || c == '/' || (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int mentions_alias(const char *text, size_t len)
+{
+	const char *end = text + len;
+
+	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "alias", 5)); p += 5) {
+		const char *start = p >= text + 2 && !memcmp(p - 2, "un", 2) ? p - 2 : p;
+		if ((start == text || !word_char(start[-1])) && (p + 5 == end || !word_char(p[5])))
+			return 1;
+	}
+	return 0;
+}
+
+/*
  * Mark the commands after which the shell has nothing left to do (dash's
  * EV_EXIT positions): the right of ; && ||, the branches of if and case, the
  * end of a plain { }. Such a command is exec'd in place of the shell, as the
@@ -287,12 +313,12 @@ int main(int argc, char **argv, char **envp)
 	const char *err = NULL, *reason = NULL;
 	unsigned errline = 0;
 	struct node *tree = syntax_parse(&a, text, len, 1, &err, &errline, &reason);
-	if (err)
-		delegate(argv, envp, err == SYNTAX_UNSUPPORTED ? reason : "syntax");
-	const char *why = check_tree(tree);
+	if (err == SYNTAX_UNSUPPORTED)
+		delegate(argv, envp, reason);
+	const char *why = mentions_alias(text, len) ? "alias" : err ? NULL : check_tree(tree);
 	if (why)
 		delegate(argv, envp, why);
-	stats(envp, "native", NULL);
+	stats(envp, "native", err ? "syntax error" : NULL);
 	sh.a = &a;
 	/* -c LINE [NAME [ARG...]], or FILE [ARG...] */
 	int name = file ? i : i + 1;
@@ -311,10 +337,19 @@ int main(int argc, char **argv, char **envp)
 	} else {
 		sh.params = calloc(1, sizeof *sh.params);
 	}
+	standin_init(envp);
+	/*
+	 * A syntax error: dash parses and runs a line at a time, so the
+	 * complete lines before the error run, then it reports and exits 2.
+	 * eval's text takes the same way (eval_string).
+	 */
+	if (err) {
+		eval_string(&sh, text, len, 1);
+		shell_exit(&sh, sh.status);
+	}
 	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
 	if (!el || strcmp(el, "0"))
 		mark_last(tree);
-	standin_init(envp);
 	eval_node(&sh, tree);
 	shell_exit(&sh, sh.status);
 }

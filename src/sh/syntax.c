@@ -643,15 +643,15 @@ static struct node *parse(struct ush_arena *a, const char *text, size_t len, uns
 	}
 	for (;;) {
 		struct node *n = syn_list(&P, 1);
-		int t;
+		int t = syn_readtoken(&P);
 
+		/* a list is complete (and runs, in partial mode) once its newline is read */
+		if (t != T_EOF && t != T_NL)
+			syn_expect(&P, -1);
 		if (n)
 			root = root ? binary(&P, N_SEQ, root, n) : n;
-		t = syn_readtoken(&P);
 		if (t == T_EOF)
 			break;
-		if (t != T_NL)
-			syn_expect(&P, -1);
 	}
 	return root;
 }
