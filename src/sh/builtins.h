@@ -28,6 +28,8 @@ int bi_echo(struct bi_ctx *c, int argc, char **argv);
 int bi_read(struct bi_ctx *c, int argc, char **argv);
 int bi_umask(struct bi_ctx *c, int argc, char **argv);
 int bi_kill(struct bi_ctx *c, int argc, char **argv);
+int bi_times(struct bi_ctx *c, int argc, char **argv);
+int bi_ulimit(struct bi_ctx *c, int argc, char **argv);
 
 /* "arg0: LINE: name: text\n" on fd 2 (text pieces joined; NULLs end the list). */
 void bi_error(struct bi_ctx *c, const char *name, const char *t1, const char *t2, const char *t3);

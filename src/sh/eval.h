@@ -106,6 +106,33 @@ int trap_set(int sig);                   /* sig has an action (not default, not 
 int trap_builtin(struct shell *sh, int argc, char **argv);
 int trap_waiting_sig(void); /* a trapped signal that interrupted wait, or 0 */
 
+/* jobs.c: the job builtins (no job control: dash's non-interactive behaviour) */
+int b_jobs(struct shell *sh, int argc, char **argv);
+int b_fg(struct shell *sh, int argc, char **argv);
+int b_bg(struct shell *sh, int argc, char **argv);
+
+/* getopts.c */
+int b_getopts(struct shell *sh, int argc, char **argv);
+
+/* cmdtable.c: dash's table of commands found on PATH (hash, type) */
+int b_hash(struct shell *sh, int argc, char **argv);
+/*
+ * how to look a command up: CMD_TABLE pathvar is the shell's $PATH (the
+ * table applies); CMD_RECORD the shell itself looks it up, as dash's parent
+ * before it forks (enter what is found); CMD_DESCRIBE for type and
+ * command -v (an entry as it is even after a cd; a slash name must exist)
+ */
+enum { CMD_TABLE = 1, CMD_RECORD = 2, CMD_DESCRIBE = 4 };
+struct lookup;
+/* 1 found in the table, 0 found on $PATH, -1 not found (lk->error) */
+int cmdtable_lookup(struct shell *sh, const char *name, const char *pathvar, unsigned how,
+		    struct lookup *lk);
+void cmdtable_clear(void);              /* hash -r, and $PATH assigned or unset */
+void cmdtable_cd(void);                 /* a cd: relative $PATH entries now mean other dirs */
+void cmdtable_forget(const char *name); /* a function of that name was defined */
+/* a pipeline member about to start: dash enters it from the shell itself */
+void cmdtable_prehash(struct shell *sh, const struct node *n);
+
 /* func.c */
 struct node *func_find(struct shell *sh, const char *name);
 void func_define(struct shell *sh, struct node *n);

@@ -219,20 +219,19 @@ static int assign_only(struct shell *sh, struct simple *c)
 }
 
 /* dash's shellexec(): try the entry found and every later one of $PATH */
-void exec_external(struct shell *sh, char **argv, char **envp, const char *pathvar)
+__attribute__((noreturn)) static void exec_found(struct shell *sh, struct lookup *lk, char **argv,
+						 char **envp, const char *pathvar)
 {
-	struct lookup lk;
 	int e = ENOENT;
 
-	lookup_command(argv[0], pathvar, &lk);
-	if (lk.error) {
-		e = lk.error;
+	if (lk->error) {
+		e = lk->error;
 	} else {
-		for (int idx = lk.idx;; idx++) {
+		for (int idx = lk->idx;; idx++) {
 			if (idx >= 0 &&
-			    path_entry(pathvar, idx, argv[0], lk.path, sizeof lk.path) < 0)
+			    path_entry(pathvar, idx, argv[0], lk->path, sizeof lk->path) < 0)
 				break;
-			execve(standin_path(lk.path, argv), argv, envp);
+			execve(standin_path(lk->path, argv), argv, envp);
 			if (errno == ENOEXEC) {
 				unsigned n = 0;
 				while (argv[n])
@@ -240,7 +239,7 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 				char **sa = calloc(n + 2, sizeof *sa);
 				if (sa) {
 					sa[0] = "/bin/sh";
-					sa[1] = lk.path;
+					sa[1] = lk->path;
 					memcpy(sa + 2, argv + 1, n * sizeof *sa);
 					execve(standin_path("/bin/sh", sa), sa, envp);
 				}
@@ -255,6 +254,15 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 	}
 	shell_msg(sh, argv[0], ": ", ush_errmsg(e, USH_E_EXEC), NULL);
 	shell_exit(sh, exec_status(e));
+}
+
+/* the exec builtin: dash searches afresh, without its command table */
+void exec_external(struct shell *sh, char **argv, char **envp, const char *pathvar)
+{
+	struct lookup lk;
+
+	lookup_command(argv[0], pathvar, &lk);
+	exec_found(sh, &lk, argv, envp, pathvar);
 }
 
 /* spawn and wait, trying later $PATH entries after an exec failure as dash does */
@@ -296,13 +304,13 @@ static int run_external(struct shell *sh, struct simple *c)
 	char **envp = shvar_environ(sh);
 	struct lookup lk;
 
-	lookup_command(c->av.v[0], pathvar, &lk);
-	if (lk.error) {
+	/* dash looks it up before it forks: the shell's table remembers it */
+	if (cmdtable_lookup(sh, c->av.v[0], pathvar, CMD_TABLE | CMD_RECORD, &lk) < 0) {
 		shell_msg(sh, c->av.v[0], ": ", ush_errmsg(lk.error, USH_E_EXEC), NULL);
 		return 127;
 	}
 	if ((c->n == ev.exec_node || c->n->last) && !trap_any(sh))
-		exec_external(sh, c->av.v, envp, pathvar);
+		exec_found(sh, &lk, c->av.v, envp, pathvar);
 	return spawn_wait(sh, &lk, c->av.v, envp, pathvar);
 }
 
@@ -393,8 +401,9 @@ int eval_command_argv(struct shell *sh, char **argv, const char *pathvar)
 	if (r.b)
 		return builtin_run(sh, r.b, 0, argv);
 	struct lookup lk;
-	lookup_command(argv[0], pathvar, &lk);
-	if (lk.error) {
+	/* command -p searches its own path: no table then */
+	unsigned how = pathvar == eval_pathvar(sh) ? CMD_TABLE | CMD_RECORD : 0;
+	if (cmdtable_lookup(sh, argv[0], pathvar, how, &lk) < 0) {
 		shell_msg(sh, argv[0], ": ", ush_errmsg(lk.error, USH_E_EXEC), NULL);
 		return 127;
 	}
@@ -436,9 +445,14 @@ static int external_lookup(struct shell *sh, struct node *n, struct simple *c, s
 	resolve(sh, c->av.v[0], 0, &r);
 	if (r.b || r.func)
 		return 0;
+	/* PATH=... would change (and clear the table of) this shell, not a child */
+	for (unsigned i = 0; i < n->u.simple.nassigns; i++)
+		if (n->u.simple.assigns[i].n == 4 &&
+		    !memcmp(n->u.simple.assigns[i].name, "PATH", 4))
+			return 0;
 	*pathvar = eval_pathvar(sh);
-	lookup_command(c->av.v[0], *pathvar, lk);
-	return !lk->error && lk->idx >= -1;
+	/* dash's child looks it up: its table is used, never added to */
+	return cmdtable_lookup(sh, c->av.v[0], *pathvar, CMD_TABLE, lk) >= 0;
 }
 
 /*

@@ -56,6 +56,7 @@ void func_define(struct shell *sh, struct node *n)
 		*funcs(sh) = f;
 	}
 	f->body = n->u.func.body;
+	cmdtable_forget(f->name);
 }
 
 int func_unset(struct shell *sh, const char *name)
@@ -115,6 +116,7 @@ int func_call(struct shell *sh, struct node *body, char **argv)
 {
 	char **saved_params = sh->params;
 	unsigned saved_n = sh->nparams, saved_loops = ev.loopnest;
+	int saved_optind = sh->optind, saved_optoff = sh->optoff;
 	unsigned n = 0;
 	struct frame fr = {NULL, frames};
 
@@ -128,6 +130,9 @@ int func_call(struct shell *sh, struct node *body, char **argv)
 			eval_oom(sh);
 	sh->params = params;
 	sh->nparams = n;
+	/* a function's getopts starts over on its own arguments (dash's evalfun) */
+	sh->optind = 0;
+	sh->optoff = 0;
 	frames = &fr;
 	ev.loopnest = 0;
 	ev.funcnest++;
@@ -137,6 +142,9 @@ int func_call(struct shell *sh, struct node *body, char **argv)
 	if (ev.skip == SKIP_FUNC)
 		ev.skip = SKIP_NONE;
 	frames = fr.up;
+	/* before the locals: a local OPTIND put back resets the caller's place */
+	sh->optind = saved_optind;
+	sh->optoff = saved_optoff;
 	restore_locals(sh, &fr);
 	for (unsigned i = 0; i < sh->nparams; i++)
 		free(sh->params[i]);

@@ -24,9 +24,12 @@ int path_entry(const char *pathvar, int idx, const char *name, char *buf, size_t
 	size_t dl = end - p, nl = strlen(name);
 	if (dl + nl + 2 > n)
 		return -2;
-	memcpy(buf, p, dl);
-	buf[dl] = '/';
-	memcpy(buf + dl + 1, name, nl + 1);
+	/* an empty entry is the current directory: the bare name, as dash's padvance */
+	if (dl) {
+		memcpy(buf, p, dl);
+		buf[dl++] = '/';
+	}
+	memcpy(buf + dl, name, nl + 1);
 	return 0;
 }
 

@@ -49,7 +49,18 @@ struct shell {
 	void *funcs;      /* eval.c's functions */
 	void *traps;      /* eval.c's traps */
 	struct uspawn *u; /* libuspawn handle, opened on the first spawn */
+	/*
+	 * getopts' place in the parameters, dash's shellparam.optind/optoff:
+	 * the next word (1-based) and the offset of the next letter in the word
+	 * before it. 0 in either means dash's start value (1, -1), so a
+	 * zeroed shell starts right.
+	 */
+	int optind, optoff;
 };
+
+/* getopts.c: OPTIND was assigned (dash's getoptsreset); -1 after dash's
+ * "Illegal number" message, the variable unchanged. value NULL: unset. */
+int getopts_reset(struct shell *sh, const char *value);
 
 /* state.c: variables. Values returned stay valid until the variable changes. */
 const char *shvar_get(struct shell *sh, const char *name, size_t n); /* NULL: unset */

@@ -153,6 +153,7 @@ static int docd(struct shell *sh, const char *dest, int physical)
 		free(dir);
 		return -1;
 	}
+	cmdtable_cd();
 	char *old = cur ? strdup(cur) : NULL;
 	if (!dir) {
 		char buf[PATH_MAX];
@@ -203,7 +204,7 @@ static int b_cd(struct shell *sh, int argc, char **argv)
 		char path[PATH_MAX];
 		for (int idx = 0; path_entry(cdpath, idx, dest, path, sizeof path) != -1; idx++) {
 			const char *p = path;
-			int empty = path[0] == '/' && !strcmp(path + 1, dest);
+			int empty = !strcmp(path, dest);
 			if (empty)
 				p = dest; /* an empty entry: the current directory */
 			if (!is_dir(p))
@@ -477,8 +478,12 @@ static int b_set(struct shell *sh, int argc, char **argv)
 	if (r == 2)
 		return 0;
 	if (r == 1 || argv[i] || (i > 1 && !strcmp(argv[i - 1], "-")))
-		if (r == 1 || argv[i])
+		if (r == 1 || argv[i]) {
 			set_params(sh, argv + i);
+			/* new parameters: getopts starts over (dash's setparam) */
+			sh->optind = 0;
+			sh->optoff = 0;
+		}
 	return 0;
 }
 
@@ -495,6 +500,8 @@ static int b_shift(struct shell *sh, int argc, char **argv)
 		free(sh->params[k]);
 	memmove(sh->params, sh->params + n, (sh->nparams - n + 1) * sizeof *sh->params);
 	sh->nparams -= n;
+	sh->optind = 0; /* dash's shift restarts getopts, even shift 0 */
+	sh->optoff = 0;
 	return 0;
 }
 
@@ -681,8 +688,11 @@ static int describe(struct shell *sh, const char *name, int verbose, const char 
 		goto done;
 	}
 	struct lookup lk;
-	lookup_command(name, pathvar, &lk);
-	if (lk.error) {
+	/* dash's tracked alias: an entry of its table (made by this lookup is not one) */
+	unsigned how =
+		pathvar == eval_pathvar(sh) ? CMD_TABLE | CMD_RECORD | CMD_DESCRIBE : CMD_DESCRIBE;
+	int tracked = cmdtable_lookup(sh, name, pathvar, how, &lk);
+	if (tracked < 0) {
 		if (verbose) {
 			out_str(&o, name);
 			out_str(&o, ": not found\n");
@@ -693,7 +703,7 @@ static int describe(struct shell *sh, const char *name, int verbose, const char 
 	}
 	if (verbose) {
 		out_str(&o, name);
-		out_str(&o, " is ");
+		out_str(&o, tracked ? " is a tracked alias for " : " is ");
 	}
 	out_str(&o, lk.path);
 done:
@@ -784,11 +794,14 @@ MODULE(echo)
 MODULE(read)
 MODULE(umask)
 MODULE(kill)
+MODULE(times)
+MODULE(ulimit)
 
 static const struct builtin table[] = {
 	{".", b_dot, BI_SPECIAL},
 	{":", b_true, BI_SPECIAL},
 	{"[", m_test, 0},
+	{"bg", b_bg, 0},
 	{"break", b_break, BI_SPECIAL},
 	{"cd", b_cd, 0},
 	{"chdir", b_cd, 0},
@@ -800,6 +813,10 @@ static const struct builtin table[] = {
 	{"exit", b_exit, BI_SPECIAL},
 	{"export", b_export, BI_SPECIAL | BI_ASSIGN},
 	{"false", b_false, 0},
+	{"fg", b_fg, 0},
+	{"getopts", b_getopts, 0},
+	{"hash", b_hash, 0},
+	{"jobs", b_jobs, 0},
 	{"kill", m_kill, 0},
 	{"local", b_local, BI_ASSIGN},
 	{"printf", m_printf, 0},
@@ -810,9 +827,11 @@ static const struct builtin table[] = {
 	{"set", b_set, BI_SPECIAL},
 	{"shift", b_shift, BI_SPECIAL},
 	{"test", m_test, 0},
+	{"times", m_times, BI_SPECIAL},
 	{"trap", b_trap, BI_SPECIAL},
 	{"true", b_true, 0},
 	{"type", b_type, 0},
+	{"ulimit", m_ulimit, 0},
 	{"umask", m_umask, 0},
 	{"unset", b_unset, BI_SPECIAL},
 	{"wait", b_wait, 0},
@@ -837,9 +856,7 @@ const struct builtin *builtin_find(const char *name)
 
 int builtin_unsupported(const char *name, size_t n)
 {
-	static const char *const names[] = {"alias",   "bg",      "fc",   "fg",
-					    "getopts", "hash",    "jobs", "times",
-					    "ulimit",  "unalias", NULL};
+	static const char *const names[] = {"alias", "unalias", NULL};
 
 	for (int i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && !memcmp(names[i], name, n))

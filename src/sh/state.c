@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "eval.h" /* cmdtable_clear */
 #include "shell.h"
 #include "lex.h" /* ush_is_name */
 
@@ -276,6 +277,12 @@ static void readonly_msg(struct shell *sh, const char *what, const char *name, s
 		shell_msg(sh, buf, ": is read only", NULL, NULL);
 }
 
+/* any change of $PATH, even to the same value, forgets dash's command table */
+static int is_path(const char *name, size_t n)
+{
+	return n == 4 && !memcmp(name, "PATH", 4);
+}
+
 int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, unsigned flags)
 {
 	struct vartab *t = tab_of(sh);
@@ -287,11 +294,16 @@ int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, u
 		readonly_msg(sh, NULL, name, n);
 		return -1;
 	}
+	/* OPTIND restarts getopts, and refuses what is not a number */
+	if (value && n == 6 && !memcmp(name, "OPTIND", 6) && getopts_reset(sh, value) < 0)
+		return -1;
 	if (value && (sh->opts & OPT_ALLEXPORT))
 		flags |= SHVAR_EXPORT;
 	flags &= SHVAR_EXPORT | SHVAR_READONLY;
 	if (value && var_setvalue(v, value) < 0)
 		return -1;
+	if (value && is_path(name, n))
+		cmdtable_clear();
 	v->flags |= flags;
 	if (v->flags & SHVAR_EXPORT)
 		t->env_dirty = 1;
@@ -309,8 +321,12 @@ int shvar_unset(struct shell *sh, const char *name, size_t n)
 		readonly_msg(sh, "unset: ", name, n);
 		return -1;
 	}
+	if (n == 6 && !memcmp(name, "OPTIND", 6) && getopts_reset(sh, NULL) < 0)
+		return -1;
 	if (v->flags & SHVAR_EXPORT)
 		t->env_dirty = 1;
+	if (is_path(name, n))
+		cmdtable_clear();
 	if (var_clear(v) < 0)
 		return -1;
 	v->flags &= V_OWNED;
@@ -411,6 +427,11 @@ void shvar_restore(struct shell *sh, void *saved)
 	if (v) {
 		if (v->flags & SHVAR_EXPORT || s->flags & SHVAR_EXPORT)
 			t->env_dirty = 1;
+		if (is_path(s->name, s->n))
+			cmdtable_clear();
+		/* dash runs OPTIND's callback when a local or a prefix assignment ends */
+		if (s->value && s->n == 6 && !memcmp(s->name, "OPTIND", 6))
+			getopts_reset(sh, s->value);
 		if (s->value) {
 			var_setvalue(v, s->value);
 		} else {
