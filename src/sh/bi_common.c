@@ -127,3 +127,17 @@ int bi_strtomax(const char *s, intmax_t *v)
 		end++;
 	return *end ? -1 : 0;
 }
+
+int bi_nextopt(struct bi_opts *o)
+{
+	if (!o->p || !*o->p) {
+		const char *w = *o->a;
+		if (!w || w[0] != '-' || !w[1])
+			return 0;
+		o->a++;
+		if (w[1] == '-' && !w[2])
+			return 0;
+		o->p = w + 1;
+	}
+	return (unsigned char)*o->p++;
+}

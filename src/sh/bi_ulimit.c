@@ -135,33 +135,27 @@ static int show(struct bi_ctx *c, int how, const struct limit *l, int all)
 
 int bi_ulimit(struct bi_ctx *c, int argc, char **argv)
 {
-	int how = SOFT | HARD, all = 0;
+	int how = SOFT | HARD, all = 0, opt;
 	char what = 'f';
-	char **a = argv + 1;
+	struct bi_opts o = {argv + 1, NULL};
 
 	(void)argc;
-	/* dash's nextopt: "-" alone is an operand, "--" ends the options */
-	for (; *a && a[0][0] == '-' && a[0][1]; a++) {
-		if (!strcmp(*a, "--")) {
-			a++;
-			break;
-		}
-		for (const char *p = *a + 1; *p; p++) {
-			if (*p == 'H') {
-				how = HARD;
-			} else if (*p == 'S') {
-				how = SOFT;
-			} else if (*p == 'a') {
-				all = 1;
-			} else if (find_limit(*p)) {
-				what = *p;
-			} else {
-				char opt[2] = {*p, 0};
-				bi_error(c, "ulimit", "Illegal option -", opt, NULL);
-				return 2;
-			}
+	while ((opt = bi_nextopt(&o))) {
+		if (opt == 'H') {
+			how = HARD;
+		} else if (opt == 'S') {
+			how = SOFT;
+		} else if (opt == 'a') {
+			all = 1;
+		} else if (find_limit((char)opt)) {
+			what = (char)opt;
+		} else {
+			char letter[2] = {(char)opt, 0};
+			bi_error(c, "ulimit", "Illegal option -", letter, NULL);
+			return 2;
 		}
 	}
+	char **a = o.a;
 	const struct limit *l = find_limit(what);
 	rlim_t val = 0;
 	if (*a) {

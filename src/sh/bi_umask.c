@@ -109,24 +109,19 @@ static long symbolic(const char *p, mode_t old)
 
 int bi_umask(struct bi_ctx *c, int argc, char **argv)
 {
-	int show_symbolic = 0;
-	char **a = argv + 1;
+	int show_symbolic = 0, opt;
+	struct bi_opts o = {argv + 1, NULL};
 
 	(void)argc;
-	for (; *a && a[0][0] == '-' && a[0][1]; a++) {
-		if (!strcmp(*a, "--")) {
-			a++;
-			break;
+	while ((opt = bi_nextopt(&o))) {
+		if (opt != 'S') {
+			char letter[2] = {(char)opt, 0};
+			bi_error(c, "umask", "Illegal option -", letter, NULL);
+			return 2;
 		}
-		for (const char *o = *a + 1; *o; o++) {
-			if (*o != 'S') {
-				char opt[2] = {*o, 0};
-				bi_error(c, "umask", "Illegal option -", opt, NULL);
-				return 2;
-			}
-			show_symbolic = 1;
-		}
+		show_symbolic = 1;
 	}
+	char **a = o.a;
 	mode_t mask = umask(0);
 	umask(mask);
 	if (!*a)

@@ -59,6 +59,18 @@ void bi_out_flush(struct bi_out *o);
 /* flush; after a failed write "name: name: I/O error" and 1, else status */
 int bi_out_end(struct bi_ctx *c, struct bi_out *o, const char *name, int status);
 
+/*
+ * dash's nextopt(): the option letters of the words from o->a on, in turn
+ * ("-ab" gives 'a' then 'b'); 0 at the first operand, where o->a is left.
+ * "-" alone is an operand; "--" ends the options and is skipped ("--x"
+ * gives '-'). Start with {argv + 1, NULL}.
+ */
+struct bi_opts {
+	char **a;
+	const char *p;
+};
+int bi_nextopt(struct bi_opts *o);
+
 /* dash's decimal number: strtoimax, blanks around, no overflow. -1: bad. */
 int bi_strtomax(const char *s, intmax_t *v);
 

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "builtins.h" /* bi_nextopt */
 #include "eval.h"
 #include "lex.h" /* ush_is_name */
 #include "sh.h"
@@ -213,21 +214,18 @@ void cmdtable_prehash(struct shell *sh, const struct node *n)
 /* nextopt("r") of dash's hash: 1 for -r, 0 none, -1 after the message */
 static int hash_opts(struct shell *sh, char **argv, int *i)
 {
-	int r = 0;
+	struct bi_opts o = {argv + 1, NULL};
+	int r = 0, opt;
 
-	for (*i = 1; argv[*i] && argv[*i][0] == '-' && argv[*i][1];) {
-		const char *a = argv[(*i)++];
-		if (a[1] == '-' && !a[2])
-			break;
-		for (a++; *a; a++) {
-			if (*a != 'r') {
-				char opt[2] = {*a, 0};
-				shell_msg(sh, "Illegal option -", opt, NULL, NULL);
-				return -1;
-			}
-			r = 1;
+	while ((opt = bi_nextopt(&o))) {
+		if (opt != 'r') {
+			char letter[2] = {(char)opt, 0};
+			shell_msg(sh, "Illegal option -", letter, NULL, NULL);
+			return -1;
 		}
+		r = 1;
 	}
+	*i = (int)(o.a - argv);
 	return r;
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "builtins.h" /* bi_nextopt */
 #include "eval.h"
 
 /*
@@ -603,27 +604,23 @@ static int wait_all(void)
 }
 
 /*
- * dash's nextopt: leading -letters from ok, "--" ends them, "-" is an
- * operand. The index of the first operand, or -1 after the message.
- * *mode: the last of l (1) or p (2) given.
+ * dash's nextopt of letters from ok: the index of the first operand, or -1
+ * after the message. *mode: the last of l (1) or p (2) given.
  */
 static int job_opts(struct shell *sh, char **argv, const char *ok, int *mode)
 {
-	int i = 1;
+	struct bi_opts o = {argv + 1, NULL};
+	int opt;
 
-	for (; argv[i] && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (!strcmp(argv[i], "--"))
-			return i + 1;
-		for (const char *c = argv[i] + 1; *c; c++) {
-			if (!strchr(ok, *c)) {
-				char opt[2] = {*c, 0};
-				shell_msg(sh, "Illegal option -", opt, NULL, NULL);
-				return -1;
-			}
-			*mode = *c == 'l' ? 1 : 2;
+	while ((opt = bi_nextopt(&o))) {
+		if (!strchr(ok, opt)) {
+			char letter[2] = {(char)opt, 0};
+			shell_msg(sh, "Illegal option -", letter, NULL, NULL);
+			return -1;
 		}
+		*mode = opt == 'l' ? 1 : 2;
 	}
-	return i;
+	return (int)(o.a - argv);
 }
 
 /* dash's wait: pids and job names; 127 for a pid that is no job of ours */
