@@ -76,6 +76,11 @@ def run_one(shell, line, work, extra_env=None, wrap=None):
         "HELLO": "hello",
         "LANG": "C",
     }
+    # the sanitizer build's options reach uring-sh (dash ignores them; both
+    # see them, so their environments stay equal)
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
     # both see the variable (dash ignores it): their environments stay equal
     stats = work + ".stats"
     env["USPAWN_SH_STATS"] = stats
