@@ -200,4 +200,47 @@ struct node *syntax_parse_partial(struct ush_arena *a, const char *text, size_t 
 				  unsigned lineno, const char **err, unsigned *errline,
 				  const char **reason);
 
+/*
+ * syntax_parse_partial, and the top-level lists it parsed with where each
+ * ends (offset in text, line): dash parses and runs a list at a time, so a
+ * runner that sees an alias defined parses the rest afresh from there.
+ */
+struct toplist {
+	struct node *n;
+	size_t end;
+	unsigned line;
+};
+struct toplists {
+	struct toplist *v;
+	unsigned n;
+};
+struct node *syntax_parse_lists(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+				const char **err, unsigned *errline, const char **reason,
+				struct toplists *tl);
+
+/*
+ * Aliases, as the parser sees alias.c's table (dash expands them while it
+ * parses). find: the alias called name (n bytes) that is not in use, NULL
+ * if none, its value in *val and *vn. use: the parser starts (1) or stops
+ * (0) reading the alias's text, dash's ALIASINUSE.
+ */
+struct syn_aliases {
+	void *(*find)(const char *name, size_t n, const char **val, size_t *vn);
+	void (*use)(void *alias, int on);
+};
+
+/*
+ * Parsing a list at a time, as dash does where aliases matter: an alias
+ * defined by one line applies from the next. syntax_next gives the next
+ * top-level list (*tree NULL for an empty line) and 1, 0 at the end, or -1
+ * with *err set as syntax_parse sets it. syntax_stream_end releases the
+ * aliases still being read. NULL: out of memory.
+ */
+struct syn_stream;
+struct syn_stream *syntax_stream(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+				 const struct syn_aliases *al);
+int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsigned *errline,
+		const char **reason);
+void syntax_stream_end(struct syn_stream *s);
+
 #endif /* USH_AST_H */

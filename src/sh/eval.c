@@ -315,46 +315,125 @@ static int defines_function(const struct node *n)
 }
 
 /*
+ * dash's loop over a text: parse a list, run it, parse the next, so that
+ * an alias defined by one list applies from the next. A syntax error is
+ * reported after the lists before it ran. *keep is set when a list defined
+ * a function (its tree lives in a).
+ */
+int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t len,
+		unsigned lineno, int *keep)
+{
+	struct syn_stream *st = syntax_stream(a, text, len, lineno, &alias_ops);
+	const char *err, *reason;
+	unsigned errline;
+	struct node *n;
+	int r, ran = 0, status = 0;
+
+	if (!st)
+		eval_oom(sh);
+	*keep = 0;
+	while ((r = syntax_next(st, &n, &err, &errline, &reason)) > 0) {
+		if (!n)
+			continue;
+		*keep |= defines_function(n);
+		status = eval_node(sh, n);
+		ran = 1;
+		if (ev.skip)
+			break;
+	}
+	syntax_stream_end(st);
+	if (r < 0) {
+		sh->lineno = errline;
+		if (err == SYNTAX_UNSUPPORTED)
+			shell_fail(sh, 2, "uring-sh: unsupported: ", reason ? reason : "?", NULL);
+		shell_fail(sh, 2, err, NULL, NULL);
+	}
+	if (!ran)
+		sh->status = 0;
+	return ran ? status : 0;
+}
+
+/* The rest of a text, a list at a time, in an arena of its own (alias values add text). */
+static void eval_rest(struct shell *sh, const char *text, size_t len, unsigned lineno)
+{
+	struct ush_arena a = {NULL, len * 48 + (1 << 20), 0};
+	int keep;
+
+	if (!(a.buf = malloc(a.cap)))
+		eval_oom(sh);
+	eval_stream(sh, &a, text, len, lineno, &keep);
+	if (!keep)
+		free(a.buf);
+}
+
+/*
+ * The top-level lists of a text parsed at once, one after the other. dash
+ * parses a list only when the one before has run, so once an alias is
+ * defined (a `.` file, an eval) the rest of the text, and a syntax error
+ * after the last list (rest), is parsed afresh with it. LISTS_STREAMED:
+ * that happened, errors included; LISTS_SKIPPED: break, continue, return.
+ */
+int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
+	       const struct toplists *tl, int rest)
+{
+	for (unsigned i = 0; i < tl->n || (rest && i == tl->n); i++) {
+		if (alias_any()) {
+			size_t off = i ? tl->v[i - 1].end : 0;
+			eval_rest(sh, text + off, len - off, i ? tl->v[i - 1].line : lineno);
+			return LISTS_STREAMED;
+		}
+		if (i == tl->n)
+			break;
+		eval_node(sh, tl->v[i].n);
+		if (ev.skip)
+			return LISTS_SKIPPED;
+	}
+	return LISTS_RAN;
+}
+
+/*
  * Text parsed at run time gets an arena of its own, freed after the run
- * unless it defined functions (loops of eval must not grow memory).
+ * unless it defined functions (loops of eval must not grow memory). With
+ * aliases defined or named, it is parsed a list at a time (eval_stream);
+ * else at once, a list run at a time (eval_lists).
  */
 int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno)
 {
 	struct ush_arena a;
 	const char *err = NULL, *reason = NULL;
 	unsigned errline = 0;
+	int aliases = alias_any() || alias_mentioned(text, len);
 
-	a.cap = len * 48 + 4096;
+	/* alias values add text the length does not count */
+	a.cap = len * 48 + (aliases ? 1 << 20 : 4096);
 	a.used = 0;
 	a.buf = malloc(a.cap);
 	if (!a.buf)
 		eval_oom(sh);
+	if (aliases) {
+		int keep;
+		int status = eval_stream(sh, &a, text, len, lineno, &keep);
+		if (!keep)
+			free(a.buf);
+		return status;
+	}
 	/* on a syntax error, the lists completed before it (dash parses and runs one at a time) */
-	struct node *n = syntax_parse_partial(&a, text, len, lineno, &err, &errline, &reason);
-	if (err) {
-		/* (the message may live in the arena: it is never freed on this way out) */
-		if (n) {
-			eval_node(sh, n);
-			if (ev.skip) {
-				if (!defines_function(n))
-					free(a.buf);
-				return sh->status;
-			}
-		}
+	struct toplists tl;
+	struct node *n = syntax_parse_lists(&a, text, len, lineno, &err, &errline, &reason, &tl);
+	if (err == SYNTAX_UNSUPPORTED) {
 		sh->lineno = errline;
-		if (err == SYNTAX_UNSUPPORTED)
-			shell_fail(sh, 2, "uring-sh: unsupported: ", reason ? reason : "?", NULL);
+		shell_fail(sh, 2, "uring-sh: unsupported: ", reason ? reason : "?", NULL);
+	}
+	sh->status = tl.n ? sh->status : 0;
+	int ran = eval_lists(sh, text, len, lineno, &tl, err != NULL);
+	if (ran == LISTS_RAN && err) {
+		/* (the message may live in the arena: it is never freed on this way out) */
+		sh->lineno = errline;
 		shell_fail(sh, 2, err, NULL, NULL);
 	}
-	if (!n) {
+	if (!n || !defines_function(n))
 		free(a.buf);
-		return sh->status = 0;
-	}
-	int keep = defines_function(n);
-	int status = eval_node(sh, n);
-	if (!keep)
-		free(a.buf);
-	return status;
+	return sh->status;
 }
 
 int eval_text(struct shell *sh, const char *text, size_t len)

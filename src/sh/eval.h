@@ -153,4 +153,18 @@ const struct builtin *builtin_find(const char *name);
 /* the builtins dash has and uring-sh does not run (delegate the line) */
 int builtin_unsupported(const char *name, size_t n);
 
+/* alias.c: dash's aliases, for the parser (alias_ops) and the builtins */
+extern const struct syn_aliases alias_ops;
+int alias_any(void);                               /* some alias is defined */
+int alias_mentioned(const char *text, size_t len); /* names alias or unalias */
+int alias_builtin(struct shell *sh, int argc, char **argv);
+int unalias_builtin(struct shell *sh, int argc, char **argv);
+/* eval.c: the lists of a text parsed at once, the rest afresh once an alias is defined */
+enum { LISTS_RAN, LISTS_STREAMED, LISTS_SKIPPED };
+int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
+	       const struct toplists *tl, int rest);
+/* eval.c: the text a list at a time (aliases apply from the next list) */
+int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t len,
+		unsigned lineno, int *keep);
+
 #endif /* USH_EVAL_H */

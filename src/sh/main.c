@@ -219,32 +219,6 @@ static const char *check_tree(const struct node *n)
 }
 
 /*
- * dash expands aliases while it parses, one command at a time, so an alias
- * defined by a line changes how the rest of it reads: uring-sh, which
- * parses the whole line first, leaves any line that names alias or unalias
- * as a whole word (a command, an eval string, `command alias`, the value
- * of `x=alias` that `$x` may run) to dash. Words such as
- * -fno-strict-aliasing or modules.alias are not names and stay native.
- */
-static int word_char(char c)
-{
-	return c == '_' || c == '-' || c == '.' || c == '/' || (c >= '0' && c <= '9') ||
-	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
-
-static int mentions_alias(const char *text, size_t len)
-{
-	const char *end = text + len;
-
-	for (const char *p = text; (p = memmem(p, (size_t)(end - p), "alias", 5)); p += 5) {
-		const char *start = p >= text + 2 && !memcmp(p - 2, "un", 2) ? p - 2 : p;
-		if ((start == text || !word_char(start[-1])) && (p + 5 == end || !word_char(p[5])))
-			return 1;
-	}
-	return 0;
-}
-
-/*
  * Mark the commands after which the shell has nothing left to do (dash's
  * EV_EXIT positions): the right of ; && ||, the branches of if and case, the
  * end of a plain { }. Such a command is exec'd in place of the shell, as the
@@ -312,10 +286,12 @@ int main(int argc, char **argv, char **envp)
 		delegate(argv, envp, "line too long");
 	const char *err = NULL, *reason = NULL;
 	unsigned errline = 0;
-	struct node *tree = syntax_parse(&a, text, len, 1, &err, &errline, &reason);
+	struct toplists tl;
+	struct node *tree = syntax_parse_lists(&a, text, len, 1, &err, &errline, &reason, &tl);
 	if (err == SYNTAX_UNSUPPORTED)
 		delegate(argv, envp, reason);
-	const char *why = mentions_alias(text, len) ? "alias" : err ? NULL : check_tree(tree);
+	int aliases = alias_mentioned(text, len);
+	const char *why = err || aliases ? NULL : check_tree(tree);
 	if (why)
 		delegate(argv, envp, why);
 	stats(envp, "native", err ? "syntax error" : NULL);
@@ -339,17 +315,27 @@ int main(int argc, char **argv, char **envp)
 	}
 	standin_init(envp);
 	/*
-	 * A syntax error: dash parses and runs a line at a time, so the
-	 * complete lines before the error run, then it reports and exits 2.
-	 * eval's text takes the same way (eval_string).
+	 * A text that names alias runs a list at a time, as dash runs every
+	 * text: an alias defined by one line applies from the next. Its
+	 * commands fork and wait as dash's (no exec of the last).
 	 */
-	if (err) {
-		eval_string(&sh, text, len, 1);
+	if (aliases) {
+		int keep;
+		a.used = 0; /* the tree parsed at once is not used */
+		eval_stream(&sh, &a, text, len, 1, &keep);
 		shell_exit(&sh, sh.status);
 	}
+	/*
+	 * The lists one after the other (eval_lists: once an alias is defined,
+	 * the rest is parsed afresh). A syntax error: as in dash, the lists
+	 * before it run, then its message and status 2.
+	 */
 	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
-	if (!el || strcmp(el, "0"))
-		mark_last(tree);
-	eval_node(&sh, tree);
+	if (!err && tl.n && (!el || strcmp(el, "0")))
+		mark_last(tl.v[tl.n - 1].n);
+	if (eval_lists(&sh, text, len, 1, &tl, err != NULL) == LISTS_RAN && err) {
+		sh.lineno = errline;
+		shell_fail(&sh, 2, err, NULL, NULL);
+	}
 	shell_exit(&sh, sh.status);
 }

@@ -801,6 +801,7 @@ static const struct builtin table[] = {
 	{".", b_dot, BI_SPECIAL},
 	{":", b_true, BI_SPECIAL},
 	{"[", m_test, 0},
+	{"alias", alias_builtin, BI_ASSIGN},
 	{"bg", b_bg, 0},
 	{"break", b_break, BI_SPECIAL},
 	{"cd", b_cd, 0},
@@ -833,6 +834,7 @@ static const struct builtin table[] = {
 	{"type", b_type, 0},
 	{"ulimit", m_ulimit, 0},
 	{"umask", m_umask, 0},
+	{"unalias", unalias_builtin, 0},
 	{"unset", b_unset, BI_SPECIAL},
 	{"wait", b_wait, 0},
 };
@@ -856,7 +858,7 @@ const struct builtin *builtin_find(const char *name)
 
 int builtin_unsupported(const char *name, size_t n)
 {
-	static const char *const names[] = {"alias", "unalias", NULL};
+	static const char *const names[] = {NULL};
 
 	for (int i = 0; names[i]; i++)
 		if (strlen(names[i]) == n && !memcmp(names[i], name, n))

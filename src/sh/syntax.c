@@ -5,6 +5,7 @@
  * and-or lists, pipelines, compound commands, simple commands, functions,
  * redirections.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "syntax.h"
 
@@ -90,25 +91,162 @@ static int keyword(const struct word *w)
 	return T_WORD;
 }
 
+/* An alias's text is no longer read: dash's freestrings. */
+static void frame_free(struct psr *P, unsigned i)
+{
+	struct ainput *ai = P->ai;
+
+	P->al->use(ai->f[i].alias, 0);
+	memmove(&ai->f[i], &ai->f[i + 1], (ai->n - i - 1) * sizeof *ai->f);
+	ai->n--;
+}
+
+/*
+ * After a token: the alias texts it read past. reach is the last char dash
+ * read for it (the one after a word or a single operator, which it reads
+ * and pushes back). A text read past is popped (a value ending in a blank
+ * makes this token alias-checked, dash's popstring) and stays in use until
+ * the next read; one popped by an earlier token is freed now.
+ */
+static void frames_after(struct psr *P, int t)
+{
+	struct ainput *ai = P->ai;
+	const char *reach = P->lexpeek || t == T_EOF ? P->p : P->p - 1;
+
+	for (unsigned i = ai->n; i-- > 0;) {
+		struct aframe *f = &ai->f[i];
+
+		if (f->popped) {
+			frame_free(P, i);
+		} else if (f->end <= reach) {
+			f->popped = 1;
+			P->popalias |= f->blank;
+			if (f->end < reach)
+				frame_free(P, i);
+		}
+	}
+}
+
+static int lex(struct psr *P)
+{
+	int t = lex_token(P);
+
+	P->popalias = 0;
+	if (P->ai && P->ai->n)
+		frames_after(P, t);
+	return t;
+}
+
+/*
+ * The alias's value goes in front of the unread input: a new buffer holds
+ * it and the rest, so the lexer reads on through P->p as ever (a word may
+ * run from the value into what follows, as in dash). The texts still open
+ * end in the new buffer now; one already popped is held until this one is
+ * (dash chains it to the new string).
+ */
+static void splice(struct psr *P, void *alias, const char *val, size_t vn)
+{
+	struct ainput *ai = P->ai;
+	size_t rest = (size_t)(P->end - P->p);
+
+	if (!ai) {
+		ai = P->ai = calloc(1, sizeof *ai);
+		if (!ai)
+			syn_unsupported(P, "out of memory");
+	}
+	if (ai->n == SYNTAX_MAX_ALIAS)
+		syn_unsupported(P, "aliases nested too deep");
+	char *nb = malloc(vn + rest + 1);
+	if (!nb)
+		syn_unsupported(P, "out of memory");
+	memcpy(nb, val, vn);
+	memcpy(nb + vn, P->p, rest);
+	nb[vn + rest] = 0;
+	for (unsigned i = 0; i < ai->n; i++) {
+		struct aframe *f = &ai->f[i];
+
+		if (f->popped) {
+			f->end = nb + vn;
+			f->popped = 0;
+			f->blank = 0;
+		} else {
+			f->end = nb + vn + (f->end - P->p);
+		}
+	}
+	ai->f[ai->n].alias = alias;
+	ai->f[ai->n].end = nb + vn;
+	ai->f[ai->n].blank = val[vn - 1] == ' ' || val[vn - 1] == '\t';
+	ai->f[ai->n].popped = 0;
+	ai->n++;
+	P->al->use(alias, 1);
+	free(ai->buf); /* the tree holds copies, never the input */
+	ai->buf = nb;
+	P->p = nb;
+	P->end = nb + vn + rest;
+}
+
+/* The word is an alias not in use: its value is read in its place. */
+static int alias_word(struct psr *P)
+{
+	const char *val;
+	size_t vn;
+	void *alias;
+
+	if (!P->al || !P->wname || !(alias = P->al->find(P->wname, P->wnamen, &val, &vn)))
+		return 0;
+	if (vn)
+		splice(P, alias, val, vn);
+	return 1;
+}
+
+/* The parser is done with its input: the aliases it was reading are not in use. */
+void syn_alias_end(struct psr *P)
+{
+	if (!P->ai)
+		return;
+	while (P->ai->n)
+		frame_free(P, P->ai->n - 1);
+	free(P->ai->buf);
+	free(P->ai);
+	P->ai = NULL;
+}
+
 /*
  * dash's readtoken: a pushed-back token is returned again, but the newline
- * skipping and reserved-word check of this call still apply to it.
+ * skipping, reserved-word and alias checks of this call still apply to it.
+ * An alias is replaced by its value, read again with the same checks: a
+ * reserved word or another alias may start it.
  */
 int syn_readtoken(struct psr *P)
 {
 	int kw = P->kw, t;
 
-	if (P->pushback) {
-		P->pushback = 0;
-		t = P->tok;
-	} else {
-		t = P->tok = lex_token(P);
+	for (;;) {
+		int lexed = !P->pushback;
+
+		if (P->pushback) {
+			P->pushback = 0;
+			t = P->tok;
+		} else {
+			t = P->tok = lex(P);
+		}
+		if (kw & P_NL)
+			while (t == T_NL) {
+				lexed = 1;
+				t = P->tok = lex(P);
+			}
+		if (lexed && P->popalias)
+			kw |= P_ALIAS;
+		if (t != T_WORD)
+			break;
+		if (P->wplain && (kw & P_KW)) {
+			t = P->tok = keyword(&P->w);
+			if (t != T_WORD)
+				break;
+		}
+		if (!(kw & P_ALIAS) || !alias_word(P))
+			break;
 	}
-	if (kw & P_NL)
-		while (t == T_NL)
-			t = P->tok = lex_token(P);
-	if (t == T_WORD && P->wplain && (kw & P_KW))
-		t = P->tok = keyword(&P->w);
 	P->kw = 0;
 	return t;
 }
@@ -174,7 +312,7 @@ static struct node *pipeline(struct psr *P)
 
 	if (syn_readtoken(P) == T_NOT) {
 		neg = 1;
-		P->kw = P_KW;
+		P->kw = P_KW | P_ALIAS;
 	} else {
 		P->pushback = 1;
 	}
@@ -183,7 +321,7 @@ static struct node *pipeline(struct psr *P)
 		cmds = grow(P, cmds, nc, &cap, sizeof *cmds);
 		cmds[nc++] = n;
 		do {
-			P->kw = P_NL | P_KW;
+			P->kw = P_NL | P_KW | P_ALIAS;
 			cmds = grow(P, cmds, nc, &cap, sizeof *cmds);
 			cmds[nc++] = command(P);
 		} while (syn_readtoken(P) == T_PIPE);
@@ -211,7 +349,7 @@ static struct node *andor(struct psr *P)
 			P->pushback = 1;
 			return n;
 		}
-		P->kw = P_NL | P_KW;
+		P->kw = P_NL | P_KW | P_ALIAS;
 		n = binary(P, t == T_AND ? N_AND : N_OR, n, pipeline(P));
 	}
 }
@@ -226,7 +364,7 @@ struct node *syn_list(struct psr *P, int nlflag)
 	struct node *n1 = NULL;
 
 	for (;;) {
-		P->kw = chknl | P_KW;
+		P->kw = chknl | P_KW | P_ALIAS;
 		int t = syn_readtoken(P);
 
 		P->pushback = 1;
@@ -314,12 +452,6 @@ static struct redir *redirection(struct psr *P)
 	return r;
 }
 
-static int is_literal(const struct word *w, const char *s)
-{
-	return w->nparts == 1 && w->parts[0].type == WP_LIT && !w->parts[0].quoted &&
-	       w->parts[0].n == strlen(s) && memcmp(w->parts[0].s, s, w->parts[0].n) == 0;
-}
-
 static int is_assignment(const struct word *w)
 {
 	const struct wpart *p = w->parts;
@@ -389,7 +521,7 @@ static struct node *function(struct psr *P, struct node *n)
 	struct node *f = new_node(P, N_FUNC, P->line);
 	f->u.func.name = name->parts[0].s;
 	f->u.func.n = name->parts[0].n;
-	P->kw = P_NL | P_KW;
+	P->kw = P_NL | P_KW | P_ALIAS;
 	f->u.func.body = command(P);
 	return f;
 }
@@ -402,6 +534,8 @@ static struct node *simple(struct psr *P)
 	int assigning = 1;
 
 	for (;;) {
+		/* dash's savecheckkwd: the command name and the assignments before it */
+		P->kw = assigning ? P_ALIAS : 0;
 		int t = syn_readtoken(P);
 
 		if (t == T_WORD && assigning && is_assignment(&P->w)) {
@@ -427,8 +561,6 @@ static struct node *simple(struct psr *P)
 	}
 	for (unsigned i = 1; i < n->u.simple.nargs; i++)
 		decl_tilde(P, &n->u.simple.args[i]);
-	if (n->u.simple.nargs && is_literal(&n->u.simple.args[0], "alias"))
-		syn_unsupported(P, "alias (dash expands aliases while it parses)");
 	return n;
 }
 
@@ -475,7 +607,7 @@ static void cmd_for(struct psr *P, struct node *n)
 		syn_fail(P, "Syntax error: Bad for loop variable");
 	n->u.loop.var = P->w.parts[0].s;
 	n->u.loop.n = P->w.parts[0].n;
-	P->kw = P_NL | P_KW;
+	P->kw = P_NL | P_KW | P_ALIAS;
 	t = syn_readtoken(P);
 	if (t == T_IN) {
 		n->u.loop.has_in = 1;
@@ -489,7 +621,7 @@ static void cmd_for(struct psr *P, struct node *n)
 	} else if (t != T_SEMI) {
 		P->pushback = 1;
 	}
-	P->kw = P_NL | P_KW;
+	P->kw = P_NL | P_KW | P_ALIAS;
 	if (syn_readtoken(P) != T_DO)
 		syn_expect(P, T_DO);
 	n->u.loop.body = syn_list(P, 0);
@@ -521,7 +653,7 @@ static void cmd_case(struct psr *P, struct node *n)
 	if (syn_readtoken(P) != T_WORD)
 		syn_expect(P, T_WORD);
 	n->u.cas.subject = P->w;
-	P->kw = P_NL | P_KW;
+	P->kw = P_NL | P_KW | P_ALIAS;
 	if (syn_readtoken(P) != T_IN)
 		syn_expect(P, T_IN);
 	for (;;) {
@@ -578,7 +710,7 @@ static struct node *compound(struct psr *P, int t, unsigned line)
 	}
 	if (close >= 0 && syn_readtoken(P) != close)
 		syn_expect(P, close);
-	P->kw = P_KW;
+	P->kw = P_KW | P_ALIAS;
 	while (syn_readtoken(P) == T_REDIR) {
 		*rp = redirection(P);
 		rp = &(*rp)->next;
@@ -617,41 +749,67 @@ static struct node *command(struct psr *P)
 	return n;
 }
 
+static void psr_init(struct psr *P, struct perr *e, struct ush_arena *a, const char *text,
+		     size_t len, unsigned lineno)
+{
+	memset(e, 0, sizeof *e);
+	memset(P, 0, sizeof *P);
+	P->a = a;
+	P->e = e;
+	P->p = text;
+	P->end = text + len;
+	P->line = lineno;
+	P->hdtail = &P->hd;
+}
+
+/* One top-level list and its newline; *eof set at the end of the text. */
+static struct node *next_list(struct psr *P, int *eof)
+{
+	struct node *n = syn_list(P, 1);
+	int t = syn_readtoken(P);
+
+	/* a list is complete (and runs, in partial mode) once its newline is read */
+	if (t != T_EOF && t != T_NL)
+		syn_expect(P, -1);
+	*eof = t == T_EOF;
+	return n;
+}
+
+/* tl: the top-level lists and where each ends, when the caller asks */
 static struct node *parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
-			  const char **err, unsigned *errline, const char **reason, int partial)
+			  const char **err, unsigned *errline, const char **reason, int partial,
+			  struct toplists *tl)
 {
 	struct perr e;
 	struct psr P;
 	struct node *volatile root = NULL;
+	unsigned cap = 0;
 
-	memset(&e, 0, sizeof e);
-	memset(&P, 0, sizeof P);
-	P.a = a;
-	P.e = &e;
-	P.p = text;
-	P.end = text + len;
-	P.line = lineno;
-	P.hdtail = &P.hd;
+	psr_init(&P, &e, a, text, len, lineno);
 	*err = NULL;
 	*errline = 0;
 	*reason = NULL;
+	if (tl)
+		*tl = (struct toplists){0};
 	if (setjmp(e.jb)) {
 		*err = e.msg;
 		*errline = e.line;
 		*reason = e.reason;
 		return partial && e.msg != SYNTAX_UNSUPPORTED ? root : NULL;
 	}
-	for (;;) {
-		struct node *n = syn_list(&P, 1);
-		int t = syn_readtoken(&P);
+	for (int eof = 0; !eof;) {
+		struct node *n = next_list(&P, &eof);
 
-		/* a list is complete (and runs, in partial mode) once its newline is read */
-		if (t != T_EOF && t != T_NL)
-			syn_expect(&P, -1);
-		if (n)
-			root = root ? binary(&P, N_SEQ, root, n) : n;
-		if (t == T_EOF)
-			break;
+		if (!n)
+			continue;
+		root = root ? binary(&P, N_SEQ, root, n) : n;
+		if (tl) {
+			/* the list ends past its here-documents, as the stream reads them */
+			if (P.hd)
+				lex_heredocs(&P);
+			tl->v = grow(&P, tl->v, tl->n, &cap, sizeof *tl->v);
+			tl->v[tl->n++] = (struct toplist){n, (size_t)(P.p - text), P.line};
+		}
 	}
 	return root;
 }
@@ -659,12 +817,73 @@ static struct node *parse(struct ush_arena *a, const char *text, size_t len, uns
 struct node *syntax_parse(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
 			  const char **err, unsigned *errline, const char **reason)
 {
-	return parse(a, text, len, lineno, err, errline, reason, 0);
+	return parse(a, text, len, lineno, err, errline, reason, 0, NULL);
 }
 
 struct node *syntax_parse_partial(struct ush_arena *a, const char *text, size_t len,
 				  unsigned lineno, const char **err, unsigned *errline,
 				  const char **reason)
 {
-	return parse(a, text, len, lineno, err, errline, reason, 1);
+	return parse(a, text, len, lineno, err, errline, reason, 1, NULL);
+}
+
+struct node *syntax_parse_lists(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+				const char **err, unsigned *errline, const char **reason,
+				struct toplists *tl)
+{
+	return parse(a, text, len, lineno, err, errline, reason, 1, tl);
+}
+
+struct syn_stream {
+	struct perr e;
+	struct psr P;
+	int done;
+};
+
+struct syn_stream *syntax_stream(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
+				 const struct syn_aliases *al)
+{
+	struct syn_stream *s = ush_alloc(a, sizeof *s);
+
+	if (!s)
+		return NULL;
+	psr_init(&s->P, &s->e, a, text, len, lineno);
+	s->P.al = al;
+	s->done = 0;
+	return s;
+}
+
+int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsigned *errline,
+		const char **reason)
+{
+	*tree = NULL;
+	*err = NULL;
+	*errline = 0;
+	*reason = NULL;
+	if (s->done)
+		return 0;
+	if (setjmp(s->e.jb)) {
+		s->done = 1;
+		*err = s->e.msg;
+		*errline = s->e.line;
+		*reason = s->e.reason;
+		return -1;
+	}
+	int eof = 0;
+	*tree = next_list(&s->P, &eof);
+	/* the list runs now: dash reads its here-documents at its newline */
+	if (s->P.hd)
+		lex_heredocs(&s->P);
+	/* dash's list() ends at the end of the text without an empty last list */
+	if (eof) {
+		s->done = 1;
+		if (!*tree)
+			return 0;
+	}
+	return 1;
+}
+
+void syntax_stream_end(struct syn_stream *s)
+{
+	syn_alias_end(&s->P);
 }

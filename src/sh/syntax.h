@@ -46,8 +46,12 @@ enum tok {
 };
 
 /* What the next readtoken recognises (dash's checkkwd). */
-#define P_NL 1 /* skip newlines */
-#define P_KW 2 /* reserved words */
+#define P_NL    1 /* skip newlines */
+#define P_KW    2 /* reserved words */
+#define P_ALIAS 4 /* aliases (dash's CHKALIAS) */
+
+/* Aliases open at once (each is in use once, so only chains of them nest). */
+#define SYNTAX_MAX_ALIAS 64
 
 /* Nesting deeper than this (commands, ${}, $(), quotes) is delegated. */
 #define SYNTAX_MAX_DEPTH 1000
@@ -70,6 +74,25 @@ struct perr {
 	unsigned depth;
 };
 
+/*
+ * An alias whose value was spliced into the input: its text ends at end.
+ * dash pops the string when it reads the first char past it (popped), and
+ * it stays in use until the next read after that.
+ */
+struct aframe {
+	void *alias;
+	const char *end;
+	unsigned char blank;  /* the value ends in a blank: the next word is checked too */
+	unsigned char popped; /* read past: freed at the next token */
+};
+
+/* The spliced input and its frames; shared by a parser and its $(...). */
+struct ainput {
+	char *buf; /* the current splice buffer (malloc), NULL before any */
+	unsigned n;
+	struct aframe f[SYNTAX_MAX_ALIAS];
+};
+
 struct psr {
 	struct ush_arena *a;
 	struct perr *e;
@@ -88,6 +111,13 @@ struct psr {
 	int after_nl;                 /* the last token was a newline: bodies come next */
 	int eofmark;                  /* lexing a here-document delimiter: $ and ` are plain */
 	int in_heredoc;               /* lexing an unquoted here-document body */
+	/* aliases: NULL al, none (uring-run and the preload parse without) */
+	const struct syn_aliases *al;
+	struct ainput *ai; /* allocated at the first splice */
+	const char *wname; /* w before tilde expansion, when one unquoted literal */
+	size_t wnamen;
+	int lexpeek;  /* the lexer looked at the char at p (dash's pungetc) */
+	int popalias; /* the last lex_token read past an alias ending in a blank */
 };
 
 /* syntax.c */
@@ -99,10 +129,12 @@ void syn_enter(struct psr *P);
 void syn_leave(struct psr *P);
 int syn_readtoken(struct psr *P);
 _Noreturn void syn_expect(struct psr *P, int tok);
+void syn_alias_end(struct psr *P);
 
 /* syntax_lex.c: the next token into P (tok, w, rop/rfd) */
 int lex_token(struct psr *P);
 int lex_is_name(const char *s, size_t n);
+void lex_heredocs(struct psr *P); /* the bodies of the here-documents waiting */
 
 /* syntax_word.c */
 enum wmode {

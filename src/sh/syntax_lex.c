@@ -7,7 +7,7 @@
 #include <string.h>
 #include "syntax.h"
 
-static void read_heredocs(struct psr *P)
+void lex_heredocs(struct psr *P)
 {
 	struct heredoc *h = P->hd;
 
@@ -24,6 +24,7 @@ static int redir_op(struct psr *P, int fd)
 	P->p++;
 	c2 = lex_peekc(P);
 	P->rstrip = 0;
+	P->lexpeek = 1; /* dash read c2, and after << the next char, and pushed it back */
 	if (c == '<') {
 		deffd = 0;
 		P->rop = R_IN;
@@ -33,9 +34,11 @@ static int redir_op(struct psr *P, int fd)
 			if (lex_peekc(P) == '-') {
 				P->p++;
 				P->rstrip = 1;
+				P->lexpeek = 0;
 			}
 		} else if (c2 == '&' || c2 == '>') {
 			P->p++;
+			P->lexpeek = 0;
 			P->rop = c2 == '&' ? R_DUPIN : R_RDWR;
 		}
 	} else {
@@ -43,6 +46,7 @@ static int redir_op(struct psr *P, int fd)
 		P->rop = R_OUT;
 		if (c2 == '>' || c2 == '&' || c2 == '|') {
 			P->p++;
+			P->lexpeek = 0;
 			P->rop = c2 == '>' ? R_APPEND : c2 == '&' ? R_DUPOUT : R_CLOBBER;
 		}
 	}
@@ -59,6 +63,13 @@ static int word_token(struct psr *P)
 	wbuf_finish(P, &b, &P->w);
 	P->wraw = start;
 	P->wend = P->p;
+	P->lexpeek = 1;
+	/* dash looks aliases up before tilde expansion: ~ may be one */
+	P->wname = NULL;
+	if (P->w.nparts == 1 && P->w.parts[0].type == WP_LIT && !P->w.parts[0].quoted) {
+		P->wname = P->w.parts[0].s;
+		P->wnamen = P->w.parts[0].n;
+	}
 	word_tilde(P, &P->w, 0, 0);
 	P->wplain = P->w.nparts == 1 && P->w.parts[0].type == WP_LIT && !P->w.parts[0].quoted;
 	return T_WORD;
@@ -68,8 +79,10 @@ static int word_token(struct psr *P)
 static int twin(struct psr *P, int c, int one, int two)
 {
 	P->p++;
+	P->lexpeek = 1;
 	if (lex_peekc(P) == c) {
 		P->p++;
+		P->lexpeek = 0;
 		return two;
 	}
 	return one;
@@ -84,7 +97,7 @@ int lex_token(struct psr *P)
 	 * does: an error at the newline itself comes first.
 	 */
 	if (P->after_nl && P->hd)
-		read_heredocs(P);
+		lex_heredocs(P);
 	P->after_nl = 0;
 	for (;;) {
 		c = lex_peekc(P);
@@ -99,9 +112,10 @@ int lex_token(struct psr *P)
 	}
 	switch (c) {
 	case -1:
-		read_heredocs(P);
+		lex_heredocs(P);
 		return T_EOF;
 	case '\n':
+		P->lexpeek = 0;
 		lex_adv(P);
 		P->after_nl = 1;
 		return T_NL;
@@ -113,9 +127,11 @@ int lex_token(struct psr *P)
 		return twin(P, c, T_PIPE, T_OR);
 	case '(':
 		P->p++;
+		P->lexpeek = 0;
 		return T_LP;
 	case ')':
 		P->p++;
+		P->lexpeek = 0;
 		return T_RP;
 	case '<':
 	case '>':

@@ -466,8 +466,10 @@ static void backquote(struct psr *P, struct wbuf *b, int quoted, int dq)
 	sub.end = sub.p + tb.litn;
 	sub.line = 1; /* dash numbers the text of `...` from 1 */
 	sub.hdtail = &sub.hd;
+	sub.al = P->al; /* dash reads the text as an input of its own, aliases and all */
 	syn_enter(P);
 	n = syn_list(&sub, 2);
+	syn_alias_end(&sub);
 	syn_leave(P);
 	wbuf_expansion(P, b, WP_CMDSUB, quoted)->cmd = n;
 }

@@ -94,5 +94,6 @@ int decl_command(const struct strvec *out, unsigned first)
 	if (i >= out->n)
 		return 0;
 	const char *c = out->v[i];
-	return !strcmp(c, "export") || !strcmp(c, "readonly") || !strcmp(c, "local");
+	return !strcmp(c, "export") || !strcmp(c, "readonly") || !strcmp(c, "local") ||
+	       !strcmp(c, "alias");
 }
