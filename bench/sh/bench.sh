@@ -46,37 +46,42 @@ printf '#include <sys/wait.h>\n#include <unistd.h>\nint main(int c, char **v, ch
 $cc_static -O2 -static -o spawn_true spawn_true.c 2> /dev/null || spawn_true=
 [ -x spawn_true ] && spawn_true=$PWD/spawn_true
 
-for kind in builtin external waitlast andand capture kbuild waitfloor delegated floor; do
+for kind in builtin ulimit external waitlast andand capture kbuild waitfloor delegated floor; do
 	# k: the line's external commands; "own" subtracts k x /bin/true run
 	# directly (no shell), measured in the same rounds: the shell's own cost
 	k=1
-	case $kind in builtin | delegated | floor) k=0 ;; andand) k=2 ;; esac
+	case $kind in builtin | ulimit | delegated | floor) k=0 ;; andand) k=2 ;; esac
 	case $kind in
 	waitlast) line='/bin/true' ;;
-	floor) line='ulimit -n > /dev/null'; [ -n "$exec_dash" ] || continue ;;
+	floor) line=':'; [ -n "$exec_dash" ] || continue ;;
 	waitfloor) line="set -e; echo '  CC x' >/dev/null; trap 'rm -f x; trap - INT; kill -s INT \$\$' INT; if [ -n \"\$HOME\" ]; then /bin/true; fi"; [ -n "$spawn_true" ] || continue ;;
 	builtin) line='echo built-in > /dev/null' ;;
+	# the issue's delegated line until uring-sh ran ulimit itself
+	ulimit) line='ulimit -n > /dev/null' ;;
 	external) line='/bin/true' ;;
 	andand) line='/bin/true && /bin/true' ;;
 	capture) line='x=$(/bin/true); echo "$x" > /dev/null' ;;
 	kbuild) line="set -e; echo '  CC x' >/dev/null; trap 'rm -f x; trap - INT; kill -s INT \$\$' INT; if [ -n \"\$HOME\" ]; then /bin/true; fi" ;;
-	delegated) line='ulimit -n > /dev/null' ;;
+	# -v (verbose) is an option uring-sh leaves to dash: every line under it delegates
+	delegated) line=':' ;;
 	esac
+	flags=
+	case $kind in delegated | floor) flags=SHFLAGS=-v ;; esac
 	: > d.txt
 	: > u.txt
 	: > t.txt
 	r=0
 	while [ $r -lt "$rounds" ]; do
 		[ $k -eq 0 ] || elapsed_us /bin/true "$line" >> t.txt
-		elapsed_us "$dash" "$line" >> d.txt
+		elapsed_us "$dash" "$line" $flags >> d.txt
 		if [ $kind = waitlast ]; then
 			elapsed_us "$ush" "$line" USPAWN_SH_EXEC_LAST=0 >> u.txt
 		elif [ $kind = floor ]; then
-			elapsed_us "$exec_dash" "$line" >> u.txt
+			elapsed_us "$exec_dash" "$line" $flags >> u.txt
 		elif [ $kind = waitfloor ]; then
 			elapsed_us "$spawn_true" "$line" >> u.txt
 		else
-			elapsed_us "$ush" "$line" >> u.txt
+			elapsed_us "$ush" "$line" $flags >> u.txt
 		fi
 		r=$((r + 1))
 	done
@@ -84,7 +89,7 @@ for kind in builtin external waitlast andand capture kbuild waitfloor delegated 
 	tm=0
 	[ $k -eq 0 ] || tm=$(grep . t.txt | stats | cut -d' ' -f2)
 	own=$(awk -v u="$4" -v d="$2" -v k=$k -v t="$tm" 'BEGIN { printf "%.2f", (u - k * t) / (d - k * t) }')
-	printf '%-28s %12s %12s %12s %12s %8s %8s\n' "$kind: $line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")" "$own"
+	printf '%-28s %12s %12s %12s %12s %8s %8s\n' "$kind: ${flags#SHFLAGS=}${flags:+ -c }$line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")" "$own"
 done
 echo "(microseconds per line: posix_spawn of the shell + wait, mean of $runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "(own x: the shell's own cost, the line's time less that of running its external"
@@ -95,7 +100,7 @@ echo " waitfloor: a static program that only vforks /bin/true and waits, the lea
 echo
 
 printf '%-28s %8s %8s %8s\n' "page faults" "dash" "ush" "x"
-for line in ':' '/bin/true' 'for i in 1; do :; done' 'ulimit -n > /dev/null'; do
+for line in ':' '/bin/true' 'for i in 1; do :; done' 'ulimit -n > /dev/null' "alias ll='ls -l'"; do
 	d=$(faults "$dash" "$line")
 	u=$(faults "$ush" "$line")
 	printf '%-28s %8s %8s %8s\n' "$line" "$d" "$u" "$(ratio "$u" "$d")"
