@@ -150,8 +150,6 @@ struct builtin {
 	unsigned flags;
 };
 const struct builtin *builtin_find(const char *name);
-/* the builtins dash has and uring-sh does not run (delegate the line) */
-int builtin_unsupported(const char *name, size_t n);
 
 /* alias.c: dash's aliases, for the parser (alias_ops) and the builtins */
 extern const struct syn_aliases alias_ops;

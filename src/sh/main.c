@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uring-sh: a SHELL for make. `uring-sh -c LINE [arg0 [args]]` parses the
- * whole line first and runs it here with dash's semantics; any other use
- * (a script file, -i, options it does not take), a syntax error or a
- * builtin it lacks hands the unchanged argv to /bin/sh.
+ * uring-sh: a SHELL for make. `uring-sh -c LINE [arg0 [args]]` and
+ * `uring-sh FILE [args]` parse the whole text first and run it here with
+ * dash's semantics; what it does not take (commands on stdin, -i -s -v -n,
+ * an unreadable script, nesting over 1000 levels) hands the unchanged argv
+ * to /bin/sh before anything has run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,96 +129,6 @@ static char *read_script(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
-static const char *check_tree(const struct node *n);
-
-static const char *check_word(const struct word *w)
-{
-	for (unsigned i = 0; i < w->nparts; i++) {
-		const struct wpart *p = &w->parts[i];
-		const char *r = NULL;
-		if (p->type == WP_CMDSUB)
-			r = check_tree(p->cmd);
-		else if (p->type == WP_PARAM && p->param->arg)
-			r = check_word(p->param->arg);
-		else if (p->type == WP_ARITH)
-			r = check_word(p->arith);
-		if (r)
-			return r;
-	}
-	return NULL;
-}
-
-static const char *check_simple(const struct node *n)
-{
-	const char *r = NULL;
-
-	if (n->u.simple.nargs) {
-		const struct word *w = &n->u.simple.args[0];
-		if (w->nparts == 1 && w->parts[0].type == WP_LIT &&
-		    builtin_unsupported(w->parts[0].s, w->parts[0].n))
-			return "builtin";
-	}
-	for (unsigned i = 0; !r && i < n->u.simple.nargs; i++)
-		r = check_word(&n->u.simple.args[i]);
-	for (unsigned i = 0; !r && i < n->u.simple.nassigns; i++)
-		r = check_word(&n->u.simple.assigns[i].value);
-	return r;
-}
-
-/* what the interpreter cannot run: the builtins dash has and it lacks */
-static const char *check_tree(const struct node *n)
-{
-	const char *r = NULL;
-
-	if (!n)
-		return NULL;
-	for (const struct redir *rd = n->redirs; rd && !r; rd = rd->next)
-		r = check_word(rd->op == R_HEREDOC ? &rd->body : &rd->target);
-	if (r)
-		return r;
-	switch (n->type) {
-	case N_SIMPLE:
-		return check_simple(n);
-	case N_PIPE:
-		for (unsigned i = 0; !r && i < n->u.pipe.n; i++)
-			r = check_tree(n->u.pipe.cmds[i]);
-		return r;
-	case N_AND:
-	case N_OR:
-	case N_SEQ:
-		r = check_tree(n->u.bin.left);
-		return r ? r : check_tree(n->u.bin.right);
-	case N_NOT:
-	case N_BG:
-	case N_SUBSHELL:
-	case N_GROUP:
-		return check_tree(n->u.sub.body);
-	case N_IF:
-	case N_WHILE:
-	case N_UNTIL:
-		r = check_tree(n->u.ctl.cond);
-		if (!r)
-			r = check_tree(n->u.ctl.body);
-		return r ? r : check_tree(n->u.ctl.other);
-	case N_FOR:
-		for (unsigned i = 0; !r && i < n->u.loop.nwords; i++)
-			r = check_word(&n->u.loop.words[i]);
-		return r ? r : check_tree(n->u.loop.body);
-	case N_CASE:
-		r = check_word(&n->u.cas.subject);
-		for (unsigned i = 0; !r && i < n->u.cas.n; i++) {
-			for (unsigned j = 0; !r && j < n->u.cas.items[i].npats; j++)
-				r = check_word(&n->u.cas.items[i].pats[j]);
-			if (!r)
-				r = check_tree(n->u.cas.items[i].body);
-		}
-		return r;
-	case N_FUNC:
-		return check_tree(n->u.func.body);
-	}
-	return NULL;
-}
-
 /*
  * Mark the commands after which the shell has nothing left to do (dash's
  * EV_EXIT positions): the right of ; && ||, the branches of if and case, the
@@ -287,13 +198,10 @@ int main(int argc, char **argv, char **envp)
 	const char *err = NULL, *reason = NULL;
 	unsigned errline = 0;
 	struct toplists tl;
-	struct node *tree = syntax_parse_lists(&a, text, len, 1, &err, &errline, &reason, &tl);
+	syntax_parse_lists(&a, text, len, 1, &err, &errline, &reason, &tl);
 	if (err == SYNTAX_UNSUPPORTED)
 		delegate(argv, envp, reason);
 	int aliases = alias_mentioned(text, len);
-	const char *why = err || aliases ? NULL : check_tree(tree);
-	if (why)
-		delegate(argv, envp, why);
 	stats(envp, "native", err ? "syntax error" : NULL);
 	sh.a = &a;
 	/* -c LINE [NAME [ARG...]], or FILE [ARG...] */

@@ -855,13 +855,3 @@ const struct builtin *builtin_find(const char *name)
 	}
 	return NULL;
 }
-
-int builtin_unsupported(const char *name, size_t n)
-{
-	static const char *const names[] = {NULL};
-
-	for (int i = 0; names[i]; i++)
-		if (strlen(names[i]) == n && !memcmp(names[i], name, n))
-			return 1;
-	return 0;
-}
