@@ -304,12 +304,16 @@ static int run_external(struct shell *sh, struct simple *c)
 	char **envp = shvar_environ(sh);
 	struct lookup lk;
 
-	/* dash looks it up before it forks: the shell's table remembers it */
-	if (cmdtable_lookup(sh, c->av.v[0], pathvar, CMD_TABLE | CMD_RECORD, &lk) < 0) {
+	int exec_now = (c->n == ev.exec_node || c->n->last) && !trap_any(sh);
+
+	/* dash looks it up before it forks: the shell's table remembers it
+	 * (not worth an entry when the shell is replaced by it) */
+	if (cmdtable_lookup(sh, c->av.v[0], pathvar, CMD_TABLE | (exec_now ? 0 : CMD_RECORD), &lk) <
+	    0) {
 		shell_msg(sh, c->av.v[0], ": ", ush_errmsg(lk.error, USH_E_EXEC), NULL);
 		return 127;
 	}
-	if ((c->n == ev.exec_node || c->n->last) && !trap_any(sh))
+	if (exec_now)
 		exec_found(sh, &lk, c->av.v, envp, pathvar);
 	return spawn_wait(sh, &lk, c->av.v, envp, pathvar);
 }

@@ -173,11 +173,13 @@ static struct job *job_new(struct shell *sh, unsigned n)
 /*
  * A foreground job (a command, pipeline, subshell or $(...)) starts: it
  * holds its slot only while it runs, but taking it frees a waited-for one.
+ * With no background job ever started there is none to free (and a recipe
+ * line need not allocate a table).
  */
 static void job_foreground(struct shell *sh)
 {
 	reap_due = 1;
-	if (!in_pipe)
+	if (!in_pipe && njobs)
 		job_slot(sh);
 }
 
