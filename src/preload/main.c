@@ -7,6 +7,7 @@
  * Exit status: ninja's; 127 when ninja or the preload cannot be found.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -115,12 +116,21 @@ static int check_client(struct opts *o, char ***argv, int *argc)
 	return 1;
 }
 
+/* ninja would open .ninja_log on a closed 0-2 and write its status into it */
+static void std_fds_open(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(2);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = {0};
 	char so[PATH_MAX], ush[PATH_MAX], pidbuf[32];
 	const char *ninja = getenv("URING_NINJA_NINJA");
 
+	std_fds_open();
 	if ((argc = parse(argc, argv, &o)) < 0)
 		return 2;
 	if (find_preload(so, sizeof so) < 0) {

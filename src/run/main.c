@@ -22,6 +22,18 @@ static unsigned cpus(void)
 }
 
 /* Client of make's jobserver, its server, or neither. Returns 0 or -1 (message printed). */
+/*
+ * A closed 0, 1 or 2 would be taken by the next open(): the signal pipe
+ * read as input, the joblog written as stderr. Put /dev/null there first,
+ * as make and xargs do.
+ */
+static void std_fds_open(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_USAGE);
+}
+
 static int jobserver_setup(struct runner *r)
 {
 	struct opts *o = r->o;
@@ -134,7 +146,10 @@ int main(int argc, char **argv)
 	struct opts o;
 	struct runner r;
 	struct uspawn_js_auth auth;
-	int e = opts_parse(&o, argc, argv);
+	int e;
+
+	std_fds_open();
+	e = opts_parse(&o, argc, argv);
 
 	if (e)
 		return e > 0 ? 0 : EXIT_USAGE;
