@@ -20,7 +20,21 @@
 
 const char *prog = "uring-ninja";
 
+static const char usage[] =
+	"usage: uring-ninja [--jobserver[=fifo|pipe]] [ninja options] [targets...]\n"
+	"Runs ninja ($URING_NINJA_NINJA, else ninja on PATH) with libuspawn-preload.so in\n"
+	"LD_PRELOAD: its commands are spawned through libuspawn. Under a make jobserver\n"
+	"(MAKEFLAGS) every command takes a token.\n"
+	"\n"
+	"uring-ninja's options (the others go to ninja):\n"
+	"  --jobserver[=fifo|pipe]  serve a pool of -j tokens (style fifo by default) to\n"
+	"                           the sub-makes and nested tools ninja runs\n"
+	"  --version                uring-ninja's version on stderr, ninja's on stdout\n"
+	"  -h, --help               this text, then ninja's\n"
+	"\n";
+
 struct opts {
+	int help, version;
 	int serve;
 	enum uspawn_js_style style;
 	int jobs; /* -jN given to ninja, 0 if none */
@@ -51,6 +65,10 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->style = USPAWN_JS_PIPE;
 			continue;
 		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+			o->help = 1;
+		if (!strcmp(a, "--version"))
+			o->version = 1;
 		if (!strncmp(a, "--jobserver=", 12)) {
 			fprintf(stderr, "%s: %s: expected fifo or pipe\n", prog, a);
 			return -1;
@@ -66,6 +84,26 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	argv[out] = NULL;
 	return out;
+}
+
+/* --help: ours, then ninja's (which it prints on stderr, status 1) on stdout, status 0. */
+static int help(char **argv)
+{
+	char *nv[] = {argv[0], "-h", NULL};
+	pid_t pid;
+	int st;
+
+	fputs(usage, stdout);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		dup2(1, 2);
+		execvp(nv[0], nv);
+		fprintf(stderr, "%s: %s: %s\n", prog, nv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return 2;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 127 ? 127 : 0;
 }
 
 static int prepend_preload(const char *so)
@@ -133,11 +171,15 @@ int main(int argc, char **argv)
 	std_fds_open();
 	if ((argc = parse(argc, argv, &o)) < 0)
 		return 2;
+	argv[0] = (char *)(ninja && *ninja ? ninja : "ninja");
+	if (o.help)
+		return help(argv);
+	if (o.version)
+		fprintf(stderr, "%s (uspawn) %s\n", prog, USPAWN_VERSION);
 	if (find_preload(so, sizeof so) < 0) {
 		fprintf(stderr, "%s: %s: libuspawn-preload.so not found\n", prog, so);
 		return 127;
 	}
-	argv[0] = (char *)(ninja && *ninja ? ninja : "ninja");
 	if (prepend_preload(so) < 0 ||
 	    (!getenv("URING_SH") && find_uring_sh(ush, sizeof ush) == 0 &&
 	     setenv("URING_SH", ush, 1) < 0)) {

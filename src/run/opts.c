@@ -58,6 +58,7 @@ static const char usage[] =
 	"Other:\n"
 	"      --engine=NAME      libuspawn engine: auto, uring, vfork, posix, fork\n"
 	"  -h, --help             this text\n"
+	"      --version          print the version\n"
 	"\n"
 	"Signals: SIGINT, SIGTERM and SIGHUP are forwarded to every job's process group;\n"
 	"uring-run waits for the jobs, returns its jobserver tokens and exits 130, 143 or\n"
@@ -86,6 +87,7 @@ enum {
 	OPT_NO_STATUS,
 	OPT_SHELL,
 	OPT_ENGINE,
+	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -107,6 +109,7 @@ static const struct option longopts[] = {
 	{"no-status", no_argument, 0, OPT_NO_STATUS},
 	{"shell", no_argument, 0, OPT_SHELL},
 	{"engine", required_argument, 0, OPT_ENGINE},
+	{"version", no_argument, 0, OPT_VERSION},
 	{0, 0, 0, 0},
 };
 
@@ -251,7 +254,7 @@ static int one(struct opts *o, int c, const char *arg)
 	return -1;
 }
 
-/* Returns 0, 1 when --help was printed, -1 on a bad option (message printed). */
+/* Returns 0, 1 when --help or --version was printed, -1 on a bad option (message printed). */
 int opts_parse(struct opts *o, int argc, char **argv)
 {
 	int c;
@@ -263,6 +266,10 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+j:0nkuh", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
+			return 1;
+		}
+		if (c == OPT_VERSION) {
+			printf("uring-run (uspawn) %s\n", USPAWN_VERSION);
 			return 1;
 		}
 		if (c == '?' || c == ':')
