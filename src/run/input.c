@@ -6,8 +6,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -124,9 +126,56 @@ void input_event(struct input *in, const struct uspawn_event *ev)
 	}
 	if (ev->res == -EINTR)
 		return; /* armed again by the loop */
-	if (ev->res < 0 && ev->res != -ECANCELED)
+	if (ev->res == -ECANCELED)
+		return; /* we stopped reading; the input did not end */
+	if (ev->res < 0)
 		in->error = (int)-ev->res;
 	in->eof = 1;
+}
+
+/* Non-blank lines in data; *inword carries "the current line has a non-blank" across calls. */
+static long count_lines(const char *s, size_t n, char sep, int *inword)
+{
+	long lines = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == sep) {
+			lines += *inword;
+			*inword = 0;
+		} else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
+			*inword = 1;
+		}
+	}
+	return lines;
+}
+
+/*
+ * After a stop: how many lines were left unrun, or -1 when that cannot be
+ * known without waiting (a pipe whose writer is still there). Reads a
+ * regular file to its end, a pipe only as far as it holds data.
+ */
+long input_rest(struct input *in)
+{
+	char sep = in->nul ? 0 : '\n', b[64 * 1024];
+	int inword = 0;
+	long n = count_lines(in->buf + in->start, in->end - in->start, sep, &inword);
+	struct stat st;
+	int regular = fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
+
+	while (!in->eof && !in->error) {
+		struct pollfd p = {.fd = in->fd, .events = POLLIN};
+		if (!regular && poll(&p, 1, 0) != 1)
+			return -1;
+		ssize_t got = read(in->fd, b, sizeof b);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			in->eof = 1;
+		n += count_lines(b, (size_t)got, sep, &inword);
+	}
+	return n + inword;
 }
 
 void input_close(struct input *in)

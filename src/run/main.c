@@ -128,6 +128,7 @@ static int finish(struct runner *r)
 		fclose(r->joblog);
 	trace_close(&r->trace);
 	sig_close();
+	report_stop(r);
 	if (r->in.error) {
 		fprintf(stderr, "uring-run: reading the command lines: %s\n",
 			strerror(r->in.error));

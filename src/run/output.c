@@ -29,6 +29,12 @@ void out_write(int fd, const char *data, size_t len)
 	}
 }
 
+/* What --tag puts before the job's lines. */
+const char *out_tag(const struct rjob *j)
+{
+	return j->line;
+}
+
 /* Write data to fd, the tag before every line start; ob->at_bol carries across calls. */
 static void sink(struct runner *r, struct rjob *j, struct obuf *ob, int fd, const char *data,
 		 size_t len)
@@ -41,7 +47,8 @@ static void sink(struct runner *r, struct rjob *j, struct obuf *ob, int fd, cons
 		const char *nl = memchr(data, '\n', len);
 		size_t n = nl ? (size_t)(nl - data) + 1 : len;
 		if (ob->at_bol) {
-			out_write(fd, j->line, strlen(j->line));
+			const char *tag = out_tag(j);
+			out_write(fd, tag, strlen(tag));
 			out_write(fd, "\t", 1);
 		}
 		out_write(fd, data, n);

@@ -63,6 +63,7 @@ unsigned input_ready(struct input *in, unsigned max);
 void input_arm(struct input *in, struct uspawn *u);
 void input_event(struct input *in, const struct uspawn_event *ev);
 void input_close(struct input *in);
+long input_rest(struct input *in);
 
 /* A job's captured stream: memory, spilled to an unlinked file when large. */
 struct obuf {
@@ -84,6 +85,8 @@ struct rjob {
 	uint64_t deadline_ns;         /* --timeout: TERM at this time, then KILL */
 	int killed;                   /* signals sent by us: 1 TERM, 2 KILL */
 	int halted;                   /* stopped by --halt now */
+	int timed_out;                /* stopped by --timeout */
+	char *why;                    /* why it could not run (exec error), for the report */
 	int how;                      /* enum how */
 	void *arena;                  /* ush's memory for a direct spawn */
 	const struct uspawn_fa *acts; /* the line's redirections (in arena) */
@@ -103,6 +106,11 @@ struct runner;
 void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, size_t len);
 void out_job_done(struct runner *r, struct rjob *j);
 void out_write(int fd, const char *data, size_t len);
+const char *out_tag(const struct rjob *j);
+
+/* report.c: failures, once, on stderr */
+void report_failure(struct runner *r, const struct rjob *j, int status);
+void report_stop(struct runner *r);
 
 /* joblog.c */
 FILE *joblog_open(const char *path);
@@ -146,6 +154,7 @@ struct runner {
 	unsigned nslots;
 	unsigned running;
 	uint64_t seq, done, failed;
+	uint64_t terminated; /* running jobs stopped by --halt now */
 	int worst;
 	int halting;
 	int signal;

@@ -67,6 +67,7 @@ static void job_clear(struct rjob *j)
 	free(j->argv);
 	free(j->arena);
 	free(j->fa);
+	free(j->why);
 	free(j->out[0].data);
 	free(j->out[1].data);
 	memset(j, 0, sizeof *j);
@@ -219,6 +220,7 @@ static void failed(struct runner *r)
 		kill_all(r, SIGTERM);
 		for (unsigned i = 0; i < r->nslots; i++)
 			if (r->slots[i]->used) {
+				r->terminated++;
 				r->slots[i]->killed = 1;
 				r->slots[i]->halted = 1;
 				r->slots[i]->deadline_ns = now + KILL_GRACE_NS;
@@ -250,12 +252,19 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 
 	j->pid = ev->pid;
 #ifdef HAVE_USH
-	/* a direct spawn that did not start: sh redoes it, with dash's own words and status */
+	/* a direct spawn that did not start: sh redoes it, with dash's own words and status
+	   (not for a line too long for exec: sh -c LINE would be longer still) */
 	if (ev->error && j->how == HOW_DIRECT && ev->stage >= USPAWN_STAGE_CWD &&
-	    respawn_sh(r, i) == 0)
+	    ev->error != E2BIG && respawn_sh(r, i) == 0)
 		return;
 #endif
-	if (ev->error && j->how == HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
+	if (ev->error && j->how != HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
+		/* the shell itself could not start: dash's words for it, the job named */
+		const char *sh = j->argv && j->argv[0] ? j->argv[0] : "/bin/sh";
+		if (asprintf(&j->why, "%s: %s", sh, strerror(ev->error)) < 0)
+			j->why = NULL;
+		status = W_EXITCODE(ev->error == ENOENT ? 127 : 126, 0);
+	} else if (ev->error && j->how == HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
 		char msg[512];
 		int code;
 		how_exec_error(j, ev->error, msg, sizeof msg, &code);
@@ -282,6 +291,10 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	if (r->joblog)
 		joblog_add(r->joblog, j, (double)(ev->end_ns - ev->start_ns) / 1e9, status);
 	trace_add(&r->trace, i, j, ev->end_ns, status);
+	if (code && !r->signal) {
+		status_clear(&r->status);
+		report_failure(r, j, status);
+	}
 	job_clear(j);
 	if (code)
 		failed(r);
@@ -333,6 +346,8 @@ static int timeouts(struct runner *r)
 		if (!j->used || !j->deadline_ns || j->killed >= 2 || j->pid <= 0)
 			continue;
 		if (now >= j->deadline_ns) {
+			if (!j->killed && !j->halted)
+				j->timed_out = 1;
 			kill(-j->pid, j->killed ? SIGKILL : SIGTERM);
 			j->killed++;
 			j->deadline_ns = now + KILL_GRACE_NS;
@@ -398,7 +413,7 @@ void sched_drain(struct runner *r)
 				   a re-armed poll is cancelled on the next round */
 				uspawn_js_event(&r->js, r->u, &ev[k]);
 			} else if (ev[k].type == USPAWN_EV_READ && ev[k].user_data == TAG_INPUT) {
-				r->in.pending = 0;
+				input_event(&r->in, &ev[k]); /* what it read still counts */
 			} else if (ev[k].type == USPAWN_EV_READ && ev[k].user_data == TAG_SIGNAL) {
 				r->sig_pending = 0;
 			}
