@@ -18,14 +18,21 @@
 
 int input_open(struct input *in, const char *file, int nul)
 {
+	struct stat st;
+
 	memset(in, 0, sizeof *in);
 	in->nul = nul;
 	in->fd = 0;
+	in->name = "standard input";
 	if (file && strcmp(file, "-")) {
+		in->name = file;
 		in->fd = open(file, O_RDONLY | O_CLOEXEC);
 		if (in->fd < 0)
 			return -errno;
 	}
+	/* say it now, before anything runs, not at the first read */
+	if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode))
+		return -EISDIR;
 	in->cap = INPUT_CHUNK;
 	in->buf = malloc(in->cap + 1);
 	return in->buf ? 0 : -ENOMEM;

@@ -73,16 +73,14 @@ static int open_records(struct runner *r)
 	struct timespec ts;
 
 	if (r->o->joblog && !(r->joblog = joblog_open(r->o->joblog))) {
-		fprintf(stderr, "uring-run: cannot write the joblog '%s': %s\n", r->o->joblog,
-			strerror(errno));
+		fprintf(stderr, "uring-run: %s: %s\n", r->o->joblog, strerror(errno));
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	if (r->o->trace &&
 	    trace_open(&r->trace, r->o->trace,
 		       (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) < 0) {
-		fprintf(stderr, "uring-run: cannot write the trace '%s': %s\n", r->o->trace,
-			strerror(errno));
+		fprintf(stderr, "uring-run: %s: %s\n", r->o->trace, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -130,8 +128,7 @@ static int finish(struct runner *r)
 	sig_close();
 	report_stop(r);
 	if (r->in.error) {
-		fprintf(stderr, "uring-run: reading the command lines: %s\n",
-			strerror(r->in.error));
+		fprintf(stderr, "uring-run: %s: %s\n", r->in.name, strerror(r->in.error));
 		if (code < EXIT_USAGE)
 			code = EXIT_USAGE;
 	}
@@ -162,7 +159,8 @@ int main(int argc, char **argv)
 	if (uspawn_js_parse(getenv("MAKEFLAGS"), &auth) == 0 && auth.dry_run)
 		o.dry_run = 1;
 	if ((e = input_open(&r.in, o.file, o.nul)) < 0) {
-		fprintf(stderr, "uring-run: cannot read '%s': %s\n", o.file, strerror(-e));
+		fprintf(stderr, "uring-run: %s: %s\n", r.in.name, strerror(-e));
+		input_close(&r.in);
 		return EXIT_USAGE;
 	}
 	if (!o.dry_run && jobserver_setup(&r) < 0) {

@@ -49,6 +49,7 @@ int opts_parse(struct opts *o, int argc, char **argv);
 
 /* input.c: command lines, streamed through the ring */
 struct input {
+	const char *name; /* for messages: the file, or "standard input" */
 	int fd;
 	int nul;
 	int eof;

@@ -92,8 +92,22 @@ for bad in "-j 0" "-j x" "--halt sometimes" "--halt now,fail=0" "--timeout -1" "
 	check "one line for '$bad'" 1 "$(wc -l < "$T/e")"
 	grep -q '^uring-run: ' "$T/e" || fail "message for '$bad' does not name uring-run: $(cat "$T/e")"
 done
+# bad files: one line naming the file and why (issue 18.5), status 2, nothing run
 check "missing file" 2 "$(st "$T/does-not-exist")"
-grep -q "cannot read '$T/does-not-exist': No such file" "$T/e" || fail "missing file message: $(cat "$T/e")"
+check "missing file message" "uring-run: $T/does-not-exist: No such file or directory" "$(cat "$T/e")"
+check "directory" 2 "$(st "$T")"
+check "directory message" "uring-run: $T: Is a directory" "$(cat "$T/e")"
+"$RUN" < "$T" > "$T/o" 2> "$T/e"
+check "stdin a directory" 2 "$?"
+check "stdin a directory message" "uring-run: standard input: Is a directory" "$(cat "$T/e")"
+printf 'touch %s/ran\n' "$T" > "$T/a"
+for opt in --joblog --trace; do
+	check "$opt in a missing directory" 2 "$(st $opt "$T/no/such" "$T/a")"
+	check "$opt in a missing directory: message" "uring-run: $T/no/such: No such file or directory" "$(cat "$T/e")"
+	check "$opt a directory" 2 "$(st $opt "$T" "$T/a")"
+	check "$opt a directory: message" "uring-run: $T: Is a directory" "$(cat "$T/e")"
+done
+[ -e "$T/ran" ] && fail "a job ran despite a bad file"
 "$RUN" --help > "$T/o"; check "--help status" 0 "$?"
 grep -q -- '--joblog' "$T/o" || fail "--help lacks --joblog"
 
