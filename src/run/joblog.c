@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* --joblog: GNU parallel's TSV columns, one line per job as it ends. */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -16,7 +17,8 @@ FILE *joblog_open(const char *path)
 	return f;
 }
 
-void joblog_add(FILE *f, const struct rjob *j, double runtime, int status)
+/* Returns 0, or the errno of a failed write: the line is flushed, --resume reads it. */
+int joblog_add(FILE *f, const struct rjob *j, double runtime, int status)
 {
 	int exitval = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
 	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
@@ -27,4 +29,5 @@ void joblog_add(FILE *f, const struct rjob *j, double runtime, int status)
 	for (const char *s = j->line; *s; s++)
 		fputc(*s == '\t' || *s == '\n' ? ' ' : *s, f);
 	fputc('\n', f);
+	return fflush(f) == EOF || ferror(f) ? (errno ? errno : EIO) : 0;
 }

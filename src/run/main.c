@@ -110,7 +110,7 @@ static int open_ring(struct runner *r)
 
 static int finish(struct runner *r)
 {
-	int code = r->worst;
+	int code = r->worst, e;
 
 	sched_drain(r);
 	if (r->js_on) {
@@ -122,9 +122,10 @@ static int finish(struct runner *r)
 				missing, r->js.pool);
 	}
 	uspawn_close(r->u);
-	if (r->joblog)
-		fclose(r->joblog);
-	trace_close(&r->trace);
+	if (r->joblog && fclose(r->joblog) == EOF)
+		run_write_error(r, r->o->joblog, errno);
+	if ((e = trace_close(&r->trace)))
+		run_write_error(r, r->o->trace, e);
 	sig_close();
 	report_stop(r);
 	if (r->in.error) {
@@ -136,6 +137,10 @@ static int finish(struct runner *r)
 	for (unsigned i = 0; i < r->nslots; i++)
 		free(r->slots[i]);
 	free(r->slots);
+	if (r->out_failed && code < EXIT_WRITE)
+		code = EXIT_WRITE;
+	if (r->stdout_closed)
+		code = EXIT_CLOSED;
 	return r->signal ? 128 + r->signal : code;
 }
 

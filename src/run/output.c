@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,17 +17,45 @@
 
 #define SPILL_AT (1024 * 1024)
 
+static int stdout_error; /* the first failed write on fd 1 (errno) */
+
+/* Write it all; a failed write on stdout is kept for out_check(), on stderr dropped. */
 void out_write(int fd, const char *data, size_t len)
 {
+	if (fd == 1 && stdout_error)
+		return; /* the rest is lost too: say it once */
 	while (len) {
 		ssize_t n = write(fd, data, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return; /* EPIPE and friends: the reader is gone, drop it */
+		if (n <= 0) {
+			if (fd == 1)
+				stdout_error = n < 0 ? errno : EIO;
+			return;
+		}
 		data += n;
 		len -= (size_t)n;
 	}
+}
+
+/* A job killed by SIGPIPE (--ungroup): was it our stdout's reader that went away? */
+void out_check_pipe(void)
+{
+	struct pollfd p = {.fd = 1, .events = 0};
+
+	if (!stdout_error && poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		stdout_error = EPIPE;
+}
+
+/* After writing: a closed stdout stops the run, other errors fail it; once. */
+void out_check(struct runner *r)
+{
+	if (!stdout_error || r->out_failed)
+		return;
+	if (stdout_error == EPIPE)
+		run_stop_closed(r);
+	else
+		run_write_error(r, "standard output", stdout_error);
 }
 
 /* What --tag puts before the job's lines. */

@@ -71,7 +71,7 @@ void report_stop(struct runner *r)
 	size_t n;
 	long rest;
 
-	if (!r->halting || !r->failed || r->signal || r->o->halt == HALT_NEVER)
+	if (!r->halting || !r->failed || r->signal || r->out_failed || r->o->halt == HALT_NEVER)
 		return;
 	rest = input_rest(&r->in);
 	if (!rest && !r->terminated)

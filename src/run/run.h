@@ -22,6 +22,8 @@
 #define EXIT_CANNOT_RUN 126 /* a command was found but could not run */
 #define EXIT_NOT_FOUND  127 /* a command was not found */
 #define EXIT_USAGE      2   /* bad options, unreadable input */
+#define EXIT_WRITE      1   /* our own output (stdout, joblog, trace) could not be written */
+#define EXIT_CLOSED     141 /* our stdout's reader went away (128 + SIGPIPE) */
 
 enum out_mode { OUT_GROUP, OUT_LINE, OUT_UNGROUP };
 enum halt_when { HALT_NEVER, HALT_SOON, HALT_NOW };
@@ -107,6 +109,8 @@ struct runner;
 void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, size_t len);
 void out_job_done(struct runner *r, struct rjob *j);
 void out_write(int fd, const char *data, size_t len);
+void out_check(struct runner *r);
+void out_check_pipe(void);
 const char *out_tag(const struct rjob *j);
 
 /* report.c: failures, once, on stderr */
@@ -115,7 +119,7 @@ void report_stop(struct runner *r);
 
 /* joblog.c */
 FILE *joblog_open(const char *path);
-void joblog_add(FILE *f, const struct rjob *j, double runtime, int status);
+int joblog_add(FILE *f, const struct rjob *j, double runtime, int status);
 
 /* trace.c */
 struct trace {
@@ -123,10 +127,11 @@ struct trace {
 	uint64_t t0;
 	unsigned rows; /* slot rows named so far */
 	int first;
+	int failed; /* a write failed (said once) */
 };
 int trace_open(struct trace *t, const char *path, uint64_t t0);
-void trace_add(struct trace *t, unsigned slot, const struct rjob *j, uint64_t end_ns, int status);
-void trace_close(struct trace *t);
+int trace_add(struct trace *t, unsigned slot, const struct rjob *j, uint64_t end_ns, int status);
+int trace_close(struct trace *t);
 
 /* status.c */
 struct status {
@@ -159,6 +164,8 @@ struct runner {
 	int worst;
 	int halting;
 	int signal;
+	int stdout_closed; /* the reader of our stdout went away: stop, exit 141 */
+	int out_failed;    /* a write error on stdout or a record: stop, exit 1 */
 	int sig_pending;
 	int null_slot; /* registered /dev/null for the jobs' stdin, or -1 */
 	FILE *joblog;
@@ -168,6 +175,8 @@ struct runner {
 
 /* sched.c */
 int sched_run(struct runner *r);
+void run_stop_closed(struct runner *r);
+void run_write_error(struct runner *r, const char *what, int err);
 void sched_drain(struct runner *r);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -120,6 +121,7 @@ static void print_dry(struct runner *r, const char *line)
 {
 	out_write(1, line, strlen(line));
 	out_write(1, "\n", 1);
+	out_check(r);
 	r->seq++;
 	r->done++;
 }
@@ -209,23 +211,52 @@ static void kill_all(struct runner *r, int sig)
 			kill(-r->slots[i]->pid, sig);
 }
 
+/* SIGTERM to every running job, SIGKILL a grace period later; returns how many. */
+static uint64_t stop_running(struct runner *r)
+{
+	uint64_t now = mono_ns(), n = 0;
+
+	kill_all(r, SIGTERM);
+	for (unsigned i = 0; i < r->nslots; i++) {
+		struct rjob *j = r->slots[i];
+		if (!j->used || j->halted)
+			continue;
+		n++;
+		j->killed = 1;
+		j->halted = 1;
+		j->deadline_ns = now + KILL_GRACE_NS;
+	}
+	return n;
+}
+
 static void failed(struct runner *r)
 {
 	r->failed++;
 	if (r->o->halt == HALT_NEVER || r->failed < r->o->halt_fails || r->halting)
 		return;
 	r->halting = 1;
-	if (r->o->halt == HALT_NOW) {
-		uint64_t now = mono_ns();
-		kill_all(r, SIGTERM);
-		for (unsigned i = 0; i < r->nslots; i++)
-			if (r->slots[i]->used) {
-				r->terminated++;
-				r->slots[i]->killed = 1;
-				r->slots[i]->halted = 1;
-				r->slots[i]->deadline_ns = now + KILL_GRACE_NS;
-			}
-	}
+	if (r->o->halt == HALT_NOW)
+		r->terminated += stop_running(r);
+}
+
+/* Nobody reads our stdout any more (| head): stop everything, as a SIGPIPE would. */
+void run_stop_closed(struct runner *r)
+{
+	r->stdout_closed = 1;
+	r->out_failed = 1;
+	r->halting = 1;
+	stop_running(r);
+}
+
+/* Our own output cannot be written: say so once, start no new job. */
+void run_write_error(struct runner *r, const char *what, int err)
+{
+	if (r->out_failed)
+		return;
+	r->out_failed = 1;
+	r->halting = 1;
+	status_clear(&r->status);
+	fprintf(stderr, "uring-run: %s: %s\n", what, strerror(err));
 }
 
 #ifdef HAVE_USH
@@ -248,7 +279,7 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 {
 	unsigned i = (unsigned)ev->user_data;
 	struct rjob *j = r->slots[i];
-	int status = ev->status;
+	int status = ev->status, err;
 
 	j->pid = ev->pid;
 #ifdef HAVE_USH
@@ -282,16 +313,21 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 		status = W_EXITCODE(126, 0);
 	}
 	out_job_done(r, j);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE)
+		out_check_pipe(); /* --ungroup: the job wrote to our stdout's closed pipe */
+	out_check(r);
 	r->running--;
 	r->done++;
 	/* jobs we stopped for --halt now are not failures of their own */
 	int code = j->halted ? 0 : exit_code(status);
 	if (code > r->worst)
 		r->worst = code;
-	if (r->joblog)
-		joblog_add(r->joblog, j, (double)(ev->end_ns - ev->start_ns) / 1e9, status);
-	trace_add(&r->trace, i, j, ev->end_ns, status);
-	if (code && !r->signal) {
+	if (r->joblog &&
+	    (err = joblog_add(r->joblog, j, (double)(ev->end_ns - ev->start_ns) / 1e9, status)))
+		run_write_error(r, r->o->joblog, err);
+	if ((err = trace_add(&r->trace, i, j, ev->end_ns, status)))
+		run_write_error(r, r->o->trace, err);
+	if (code && !r->signal && !r->stdout_closed) {
 		status_clear(&r->status);
 		report_failure(r, j, status);
 	}
@@ -319,6 +355,7 @@ static void on_event(struct runner *r, const struct uspawn_event *ev)
 		break;
 	case USPAWN_EV_OUTPUT:
 		out_chunk(r, r->slots[ev->user_data], ev->stream, ev->data, ev->len);
+		out_check(r);
 		break;
 	case USPAWN_EV_READ:
 		if (ev->user_data == TAG_INPUT) {

@@ -4,6 +4,7 @@
  * job on the row (tid) of the slot it ran in. Perfetto and chrome://tracing
  * open it. Written as jobs end, so memory stays flat.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <sys/wait.h>
 
@@ -39,10 +40,11 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void trace_add(struct trace *t, unsigned slot, const struct rjob *j, uint64_t end_ns, int status)
+/* Returns 0, or the errno of a failed write (the first one only). */
+int trace_add(struct trace *t, unsigned slot, const struct rjob *j, uint64_t end_ns, int status)
 {
-	if (!t->f)
-		return;
+	if (!t->f || t->failed)
+		return 0;
 	while (t->rows <= slot) {
 		fprintf(t->f,
 			",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":%u,"
@@ -59,13 +61,24 @@ void trace_add(struct trace *t, unsigned slot, const struct rjob *j, uint64_t en
 		(unsigned long long)j->seq, (int)j->pid,
 		WIFEXITED(status) ? WEXITSTATUS(status) : -1,
 		WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	if (ferror(t->f)) {
+		t->failed = 1;
+		return errno ? errno : EIO;
+	}
+	return 0;
 }
 
-void trace_close(struct trace *t)
+/* Returns 0, or the errno of a failed write not yet returned by trace_add(). */
+int trace_close(struct trace *t)
 {
+	int err = 0;
+
 	if (!t->f)
-		return;
+		return 0;
 	fputs("\n]}\n", t->f);
+	if ((fflush(t->f) == EOF || ferror(t->f)) && !t->failed)
+		err = errno ? errno : EIO;
 	fclose(t->f);
 	t->f = NULL;
+	return err;
 }
