@@ -62,6 +62,11 @@ static int jobserver_setup(struct runner *r)
 		o->jobs = 1;
 		break;
 	default:
+		/* no jobserver: a sub-make would run one job at a time, or as -j says */
+		if (!o->jobs && r->make.under_make)
+			o->jobs = r->make.jobs > 0   ? (unsigned)r->make.jobs
+				  : r->make.jobs < 0 ? cpus()
+						     : 1;
 		if (!o->jobs)
 			o->jobs = cpus();
 	}
@@ -148,7 +153,6 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 	struct runner r;
-	struct uspawn_js_auth auth;
 	int e;
 
 	std_fds_open();
@@ -161,7 +165,8 @@ int main(int argc, char **argv)
 	r.null_slot = -1;
 	r.js.rfd = r.js.wfd = -1;
 	/* make -n runs recursive commands: print, do not run, as a sub-make would */
-	if (uspawn_js_parse(getenv("MAKEFLAGS"), &auth) == 0 && auth.dry_run)
+	makeflags_parse(getenv("MAKEFLAGS"), &r.make);
+	if (r.make.dry_run)
 		o.dry_run = 1;
 	if ((e = input_open(&r.in, o.file, o.nul)) < 0) {
 		fprintf(stderr, "uring-run: %s: %s\n", r.in.name, strerror(-e));

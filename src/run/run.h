@@ -49,6 +49,15 @@ struct opts {
 
 int opts_parse(struct opts *o, int argc, char **argv);
 
+/* makeflags.c: what MAKEFLAGS says, read as make 4.3 reads it */
+struct make_flags {
+	int under_make; /* MAKEFLAGS is set (make exports it, empty without flags) */
+	int dry_run;    /* -n, --just-print, --dry-run, --recon */
+	int jobs;       /* -jN: N; -j alone: -1 (no limit); 0: not given */
+	int jobserver;  /* --jobserver-auth or --jobserver-fds given */
+};
+void makeflags_parse(const char *value, struct make_flags *mf);
+
 /* input.c: command lines, streamed through the ring */
 struct input {
 	const char *name; /* for messages: the file, or "standard input" */
@@ -152,6 +161,7 @@ void sig_close(void);
 
 struct runner {
 	struct opts *o;
+	struct make_flags make;
 	struct uspawn *u;
 	struct input in;
 	struct uspawn_js js;

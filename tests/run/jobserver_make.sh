@@ -75,4 +75,40 @@ make -s -n -C "$T" -j2 > "$T/make.out" 2>&1
 [ -e "$T/ran" ] && fail "make -n ran a job"
 grep -q "touch $T/ran" "$T/make.out" || fail "make -n: line not printed: $(cat "$T/make.out")"
 
+# MAKEFLAGS read as make 4.3 reads it (issue 18.3): -n anywhere is a dry run,
+# an 'n' that is an option's argument is not
+for mf in '-n' ' -n' 'ks -n' ' --dry-run' ' --just-print' 'kn -j2'; do
+	rm -f "$T/ran"
+	MAKEFLAGS=$mf "$RUN" "$T/dry.txt" > "$T/o" 2>&1
+	[ -e "$T/ran" ] && fail "MAKEFLAGS='$mf' ran a job"
+	check "MAKEFLAGS='$mf' prints" "touch $T/ran" "$(cat "$T/o")"
+done
+for mf in 'w -In' ' -I n' ' -C n' ' -- n=1' 'X=n'; do
+	rm -f "$T/ran"
+	MAKEFLAGS=$mf "$RUN" "$T/dry.txt" > "$T/o" 2>&1
+	[ -e "$T/ran" ] || fail "MAKEFLAGS='$mf' did not run the job: $(cat "$T/o")"
+done
+
+# make without -j has no jobserver: a + line runs one job at a time, as a
+# sub-make would; make -j (no limit) lets uring-run use the CPUs
+d=$T/noj
+conc_init "$d"
+: > "$T/jobs.txt"
+for i in $(seq 6); do echo "sh $TESTS/conc.sh $d 0.3" >> "$T/jobs.txt"; done
+cat > "$T/Makefile" <<MK
+all:
+	+$RUN $T/jobs.txt
+MK
+make -s -C "$T" > "$T/make.out" 2>&1 || fail "make without -j failed: $(cat "$T/make.out")"
+check "peak under make without -j" 1 "$(cat "$d/max")"
+[ -s "$T/make.out" ] && fail "make without -j: unexpected output: $(cat "$T/make.out")"
+# uring-run -j given in the recipe: as $(MAKE) -j4 would, it decides
+conc_init "$d"
+cat > "$T/Makefile" <<MK
+all:
+	+$RUN -j3 $T/jobs.txt
+MK
+make -s -C "$T" > "$T/make.out" 2>&1 || fail "make, uring-run -j3 failed: $(cat "$T/make.out")"
+check "peak under make without -j, uring-run -j3" 3 "$(cat "$d/max")"
+
 done_testing
