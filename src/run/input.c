@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,6 +47,35 @@ static int blank(const char *s)
 	return 1;
 }
 
+/*
+ * A line holding NUL bytes (no -0): each becomes the two characters \0, as
+ * GNU parallel does, with one warning for the whole input.
+ */
+static char *nul_replaced(struct input *in, const char *s, size_t len)
+{
+	size_t n = 0;
+	char *out = realloc(in->fixed, 2 * len + 1);
+
+	if (!out)
+		return NULL;
+	in->fixed = out;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i])
+			out[n++] = s[i];
+		else
+			out[n++] = '\\', out[n++] = '0';
+	}
+	out[n] = 0;
+	if (!in->nul_warned) {
+		in->nul_warned = 1;
+		fprintf(stderr,
+			"uring-run: warning: %s: a NUL character in the input was replaced with "
+			"\\0 (did you mean -0?)\n",
+			in->name);
+	}
+	return out;
+}
+
 /* The next line, NUL-terminated in the buffer (valid until the next call); NULL if none yet. */
 char *input_next(struct input *in)
 {
@@ -65,7 +95,9 @@ char *input_next(struct input *in)
 		in->start = (size_t)(e - in->buf) + (e < in->buf + in->end ? 1 : 0);
 		if (in->start > in->end)
 			in->start = in->end;
-		if (!blank(s))
+		if (in->has_nul && strlen(s) < (size_t)(e - s))
+			s = nul_replaced(in, s, (size_t)(e - s));
+		if (s && !blank(s))
 			return s;
 	}
 }
@@ -122,6 +154,9 @@ void input_event(struct input *in, const struct uspawn_event *ev)
 {
 	in->pending = 0;
 	if (ev->res > 0) {
+		/* one look per read, not per line: NUL bytes are rare */
+		if (!in->nul && !in->has_nul && memchr(in->buf + in->end, 0, (size_t)ev->res))
+			in->has_nul = 1;
 		in->end += (size_t)ev->res;
 		return;
 	}
@@ -190,5 +225,6 @@ void input_close(struct input *in)
 	if (in->fd > 0)
 		close(in->fd);
 	free(in->buf);
-	in->buf = NULL;
+	free(in->fixed);
+	in->buf = in->fixed = NULL;
 }

@@ -146,7 +146,8 @@ void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, s
 {
 	struct obuf *ob = &j->out[stream - 1];
 
-	j->received += len;
+	if (stream == 1)
+		j->received += len; /* the joblog's Receive: stdout, as GNU parallel counts */
 	if (r->o->out == OUT_LINE && ob->spill < 0) {
 		buffer(ob, data, len);
 		if (r->status.shown)

@@ -65,7 +65,9 @@ struct input {
 	int nul;
 	int eof;
 	int pending;
-	int error; /* errno of a failed read */
+	int error;               /* errno of a failed read */
+	int has_nul, nul_warned; /* NUL bytes read without -0 */
+	char *fixed;             /* the last line with its NULs replaced */
 	char *buf;
 	size_t start, end, cap, scan;
 };

@@ -322,7 +322,8 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	int code = j->halted ? 0 : exit_code(status);
 	if (code > r->worst)
 		r->worst = code;
-	if (r->joblog &&
+	/* jobs we stopped did not finish: not logged (--resume runs them again), as parallel */
+	if (r->joblog && !j->halted &&
 	    (err = joblog_add(r->joblog, j, (double)(ev->end_ns - ev->start_ns) / 1e9, status)))
 		run_write_error(r, r->o->joblog, err);
 	if ((err = trace_add(&r->trace, i, j, ev->end_ns, status)))

@@ -25,17 +25,49 @@ int trace_open(struct trace *t, const char *path, uint64_t t0)
 	return 0;
 }
 
-static void json_string(FILE *f, const char *s)
+/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no surrogates), or 0. */
+static int utf8_len(const unsigned char *s)
 {
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	int n;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (int i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+/*
+ * A JSON string that is valid UTF-8 whatever the command's bytes: valid
+ * UTF-8 is kept, any other byte is read as Latin-1 (\u00XX).
+ */
+static void json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
+	while (*s) {
+		int n;
+		if (*s == '"' || *s == '\\')
+			fprintf(f, "\\%c", *s++);
+		else if (*s < 0x20 || *s == 0x7f)
+			fprintf(f, "\\u%04x", *s++);
+		else if (*s < 0x80)
+			fputc(*s++, f);
+		else if ((n = utf8_len(s)) > 0)
+			fwrite(s, 1, (size_t)n, f), s += n;
 		else
-			fputc(c, f);
+			fprintf(f, "\\u%04x", *s++);
 	}
 	fputc('"', f);
 }

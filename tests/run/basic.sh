@@ -72,7 +72,7 @@ check "joblog lines" 5 "$(wc -l < "$T/log")"
 check "joblog exit 3" "3	0	exit 3" "$(awk -F'\t' '$1==2 {print $7 "\t" $8 "\t" $9}' "$T/log")"
 check "joblog signal" "0	15" "$(awk -F'\t' '$1==3 {print $7 "\t" $8}' "$T/log")"
 check "joblog receive" "6" "$(awk -F'\t' '$1==4 {print $6}' "$T/log")"
-awk -F'\t' 'NR>1 && ($3 !~ /^[0-9]+\.[0-9][0-9][0-9]$/ || $4 !~ /^[0-9]+\.[0-9][0-9][0-9]$/ || $2 != ":" || NF != 9) {exit 1}' "$T/log" ||
+awk -F'\t' 'NR>1 && ($3 !~ /^[0-9]+\.[0-9][0-9][0-9]$/ || $4 !~ /^ *[0-9]+\.[0-9][0-9][0-9]$/ || $2 != ":" || NF != 9) {exit 1}' "$T/log" ||
 	fail "joblog columns malformed: $(cat "$T/log")"
 
 # --- trace ---
