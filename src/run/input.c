@@ -97,7 +97,7 @@ char *input_next(struct input *in)
 			in->start = in->end;
 		if (in->has_nul && strlen(s) < (size_t)(e - s))
 			s = nul_replaced(in, s, (size_t)(e - s));
-		if (s && !blank(s))
+		if (s && (in->keep_blank || !blank(s)))
 			return s;
 	}
 }
@@ -175,16 +175,20 @@ void input_event(struct input *in, const struct uspawn_event *ev)
 	in->eof = 1;
 }
 
-/* Non-blank lines in data; *inword carries "the current line has a non-blank" across calls. */
-static long count_lines(const char *s, size_t n, char sep, int *inword)
+/*
+ * Lines in data (non-blank ones, or all with keep_blank); *inword carries
+ * "the current line counts" across calls.
+ */
+static long count_lines(const struct input *in, const char *s, size_t n, char sep, int *inword)
 {
 	long lines = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == sep) {
-			lines += *inword;
+			lines += *inword || in->keep_blank;
 			*inword = 0;
-		} else if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n') {
+		} else if (in->keep_blank ||
+			   (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')) {
 			*inword = 1;
 		}
 	}
@@ -200,7 +204,7 @@ long input_rest(struct input *in)
 {
 	char sep = in->nul ? 0 : '\n', b[64 * 1024];
 	int inword = 0;
-	long n = count_lines(in->buf + in->start, in->end - in->start, sep, &inword);
+	long n = count_lines(in, in->buf + in->start, in->end - in->start, sep, &inword);
 	struct stat st;
 	int regular = fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
 
@@ -215,7 +219,7 @@ long input_rest(struct input *in)
 			return -1;
 		if (got == 0)
 			in->eof = 1;
-		n += count_lines(b, (size_t)got, sep, &inword);
+		n += count_lines(in, b, (size_t)got, sep, &inword);
 	}
 	return n + inword;
 }

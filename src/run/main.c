@@ -102,8 +102,8 @@ static int open_ring(struct runner *r)
 			name && *name ? name : "auto", strerror(errno));
 		return -1;
 	}
-	/* lines come from stdin: the jobs must not eat them */
-	if (r->in.fd == 0) {
+	/* lines or arguments come from stdin: the jobs must not eat them */
+	if (r->in.fd == 0 || r->gen.stdin_taken) {
 		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			r->null_slot = uspawn_register_fd(r->u, fd);
@@ -139,6 +139,8 @@ static int finish(struct runner *r)
 			code = EXIT_USAGE;
 	}
 	input_close(&r->in);
+	gen_close(&r->gen);
+	opts_free(r->o);
 	for (unsigned i = 0; i < r->nslots; i++)
 		free(r->slots[i]);
 	free(r->slots);
@@ -149,6 +151,34 @@ static int finish(struct runner *r)
 	return r->signal ? 128 + r->signal : code;
 }
 
+/* The command lines, or the template's sources. 0, or -1 (message printed). */
+static int open_input(struct runner *r)
+{
+	const char *name = NULL;
+	int e;
+
+	if (r->o->tmpl_mode)
+		e = gen_open(&r->gen, r->o, &r->in, &name);
+	else
+		e = input_open(&r->in, r->o->file, r->o->nul), name = r->in.name;
+	if (e >= 0)
+		return 0;
+	fprintf(stderr, "uring-run: %s: %s\n", name, strerror(-e));
+	return -1;
+}
+
+static void cleanup(struct runner *r)
+{
+	if (r->js_on)
+		uspawn_js_close(&r->js);
+	if (r->joblog)
+		fclose(r->joblog);
+	trace_close(&r->trace);
+	input_close(&r->in);
+	gen_close(&r->gen);
+	opts_free(r->o);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -157,9 +187,10 @@ int main(int argc, char **argv)
 
 	std_fds_open();
 	e = opts_parse(&o, argc, argv);
-
-	if (e)
+	if (e) {
+		opts_free(&o);
 		return e > 0 ? 0 : EXIT_USAGE;
+	}
 	memset(&r, 0, sizeof r);
 	r.o = &o;
 	r.null_slot = -1;
@@ -168,25 +199,15 @@ int main(int argc, char **argv)
 	makeflags_parse(getenv("MAKEFLAGS"), &r.make);
 	if (r.make.dry_run)
 		o.dry_run = 1;
-	if ((e = input_open(&r.in, o.file, o.nul)) < 0) {
-		fprintf(stderr, "uring-run: %s: %s\n", r.in.name, strerror(-e));
-		input_close(&r.in);
-		return EXIT_USAGE;
-	}
-	if (!o.dry_run && jobserver_setup(&r) < 0) {
-		input_close(&r.in);
+	if (open_input(&r) < 0 || (!o.dry_run && jobserver_setup(&r) < 0)) {
+		cleanup(&r);
 		return EXIT_USAGE;
 	}
 	if (!o.jobs && !r.js_on)
 		o.jobs = 1;
 	status_init(&r.status, o.status);
 	if (open_records(&r) < 0 || sig_open() < 0 || open_ring(&r) < 0) {
-		if (r.js_on)
-			uspawn_js_close(&r.js);
-		if (r.joblog)
-			fclose(r.joblog);
-		trace_close(&r.trace);
-		input_close(&r.in);
+		cleanup(&r);
 		return EXIT_USAGE;
 	}
 	sched_run(&r);

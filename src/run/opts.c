@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -91,6 +92,7 @@ enum {
 };
 
 static const struct option longopts[] = {
+	{"arg-file", required_argument, 0, 'a'},
 	{"jobs", required_argument, 0, 'j'},
 	{"null", no_argument, 0, '0'},
 	{"dry-run", no_argument, 0, 'n'},
@@ -181,7 +183,7 @@ static int unknown(int argc, char **argv)
 	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
 
 	if (optopt && optopt != '?' && optopt < 256) {
-		if (strchr("j", optopt))
+		if (strchr("ja", optopt))
 			fprintf(stderr,
 				"uring-run: option '-%c' needs a value (see uring-run --help)\n",
 				optopt);
@@ -198,6 +200,125 @@ static int unknown(int argc, char **argv)
 	return -1;
 }
 
+static int add_source(struct opts *o, const char *file, char **vals, unsigned n)
+{
+	struct src_spec *ns = realloc(o->srcs, (o->nsrcs + 1) * sizeof *ns);
+
+	if (!ns) {
+		fprintf(stderr, "uring-run: %s\n", strerror(ENOMEM));
+		return -1;
+	}
+	o->srcs = ns;
+	o->srcs[o->nsrcs++] = (struct src_spec){.file = file, .vals = vals, .n = n};
+	return 0;
+}
+
+static int is_sep(const char *w)
+{
+	return !strcmp(w, ":::") || !strcmp(w, "::::");
+}
+
+/* The command words joined by blanks, as parallel joins them. */
+static char *joined(char **w, int n)
+{
+	size_t len = 1;
+
+	for (int i = 0; i < n; i++)
+		len += strlen(w[i]) + 1;
+	char *t = malloc(len), *p = t;
+	if (!t)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? " " : "", w[i]);
+	*p = 0;
+	return t;
+}
+
+/* An executable regular file named w in $PATH (w without '/'). */
+static int on_path(const char *w)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	struct stat st;
+
+	if (strchr(w, '/') || !*w)
+		return 0;
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof buf, "%.*s%s%s", (int)n, p, n ? "/" : "", w);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return 1;
+		p += n + (p[n] == ':');
+	}
+	return 0;
+}
+
+/*
+ * A lone operand is a command (run over stdin's lines, as parallel does)
+ * when it holds a replacement string, or when it is no file but a command
+ * on PATH (uring-run gzip < list); else it is a FILE of command lines.
+ */
+static int one_command(const char *w)
+{
+	struct stat st;
+
+	if (tmpl_has_rs(w))
+		return 1;
+	if (!strcmp(w, "-") || stat(w, &st) == 0)
+		return 0;
+	return on_path(w);
+}
+
+/*
+ * The operands: FILE (one word without a replacement string, no source), or
+ * COMMAND... followed by sources: ::: VALUES... and :::: FILES... (each
+ * file a source). Without a source, a template takes its arguments from
+ * stdin.
+ */
+static int operands(struct opts *o, int argc, char **argv)
+{
+	int i = optind, cmd_end = optind;
+
+	while (cmd_end < argc && !is_sep(argv[cmd_end]))
+		cmd_end++;
+	for (i = cmd_end; i < argc;) {
+		int files = !strcmp(argv[i], "::::"), start = ++i;
+		while (i < argc && !is_sep(argv[i]))
+			i++;
+		if (!files && add_source(o, NULL, argv + start, (unsigned)(i - start)) < 0)
+			return -1;
+		for (int k = start; files && k < i; k++)
+			if (add_source(o, argv[k], NULL, 0) < 0)
+				return -1;
+	}
+	for (i = optind; i < argc; i++)
+		if (!strncmp(argv[i], ":::", 3) && strspn(argv[i], ":") == strlen(argv[i]) - 1 &&
+		    argv[i][strlen(argv[i]) - 1] == '+') {
+			fprintf(stderr, "uring-run: '%s' (linked sources) is not supported\n",
+				argv[i]);
+			return -1;
+		}
+	int ncmd = cmd_end - optind;
+	if (!o->nsrcs && ncmd <= 1 && !(ncmd == 1 && one_command(argv[optind]))) {
+		o->file = ncmd ? argv[optind] : NULL; /* command lines, uring-run's own form */
+		return 0;
+	}
+	o->tmpl_mode = 1;
+	if (ncmd && !(o->tmpl = joined(argv + optind, ncmd))) {
+		fprintf(stderr, "uring-run: %s\n", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
+void opts_free(struct opts *o)
+{
+	free(o->tmpl);
+	free(o->srcs);
+	o->tmpl = NULL;
+	o->srcs = NULL;
+}
+
 static int one(struct opts *o, int c, const char *arg)
 {
 	switch (c) {
@@ -208,6 +329,8 @@ static int one(struct opts *o, int c, const char *arg)
 	case '0':
 		o->nul = 1;
 		return 0;
+	case 'a':
+		return add_source(o, arg, NULL, 0);
 	case 'n':
 		o->dry_run = 1;
 		return 0;
@@ -263,7 +386,7 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	o->halt = HALT_SOON;
 	o->halt_fails = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+j:0nkuh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+j:0nkuha:", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			fputs(usage, stdout);
 			return 1;
@@ -277,13 +400,8 @@ int opts_parse(struct opts *o, int argc, char **argv)
 		if (one(o, c, optarg) < 0)
 			return -1;
 	}
-	if (optind < argc)
-		o->file = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr, "uring-run: unexpected argument '%s': give one FILE at most\n",
-			argv[optind]);
+	if (operands(o, argc, argv) < 0)
 		return -1;
-	}
 	if (o->tag && o->out == OUT_UNGROUP) {
 		fprintf(stderr, "uring-run: --tag cannot be used with --ungroup\n");
 		return -1;

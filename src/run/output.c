@@ -61,7 +61,7 @@ void out_check(struct runner *r)
 /* What --tag puts before the job's lines. */
 const char *out_tag(const struct rjob *j)
 {
-	return j->line;
+	return j->tag ? j->tag : j->line;
 }
 
 /* Write data to fd, the tag before every line start; ob->at_bol carries across calls. */

@@ -73,7 +73,7 @@ void report_stop(struct runner *r)
 
 	if (!r->halting || !r->failed || r->signal || r->out_failed || r->o->halt == HALT_NEVER)
 		return;
-	rest = input_rest(&r->in);
+	rest = r->gen.on ? gen_rest(&r->gen, &r->in) : input_rest(&r->in);
 	if (!rest && !r->terminated)
 		return;
 	n = (size_t)snprintf(msg, sizeof msg, "uring-run: stopped after %llu failure%s: ",

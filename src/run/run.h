@@ -29,9 +29,20 @@ enum out_mode { OUT_GROUP, OUT_LINE, OUT_UNGROUP };
 enum halt_when { HALT_NEVER, HALT_SOON, HALT_NOW };
 enum status_mode { STATUS_AUTO, STATUS_ON, STATUS_OFF };
 
+/* An input source of a template: ::: values, or a :::: / -a file ("-": stdin). */
+struct src_spec {
+	const char *file;
+	char **vals;
+	unsigned n;
+};
+
 struct opts {
 	unsigned jobs; /* -j; 0: not given */
-	int nul;       /* -0 */
+	char *tmpl;    /* the command template (words joined), NULL: none */
+	int tmpl_mode; /* arguments from sources, put into tmpl */
+	struct src_spec *srcs;
+	unsigned nsrcs;
+	int nul; /* -0 */
 	enum out_mode out;
 	int tag;
 	enum halt_when halt;
@@ -48,6 +59,7 @@ struct opts {
 };
 
 int opts_parse(struct opts *o, int argc, char **argv);
+void opts_free(struct opts *o);
 
 /* makeflags.c: what MAKEFLAGS says, read as make 4.3 reads it */
 struct make_flags {
@@ -67,6 +79,7 @@ struct input {
 	int pending;
 	int error;               /* errno of a failed read */
 	int has_nul, nul_warned; /* NUL bytes read without -0 */
+	int keep_blank;          /* blank lines are lines (template arguments) */
 	char *fixed;             /* the last line with its NULs replaced */
 	char *buf;
 	size_t start, end, cap, scan;
@@ -79,6 +92,44 @@ void input_event(struct input *in, const struct uspawn_event *ev);
 void input_close(struct input *in);
 long input_rest(struct input *in);
 
+/* One job's template arguments (one per input source), in one allocation. */
+struct jargs {
+	unsigned n;
+	char *v[];
+};
+
+/* tmpl.c: GNU parallel's replacement strings */
+int tmpl_has_rs(const char *t);
+char *tmpl_expand(const char *t, int has_rs, const struct jargs *a, uint64_t seq, unsigned slot);
+char *tmpl_joined(const struct jargs *a);
+
+/* gen.c: the template's input sources */
+struct gen_src {
+	char **v; /* the values */
+	size_t n;
+	char **own; /* read from a file: ours to free */
+	size_t cap;
+};
+struct gen {
+	int on; /* template mode */
+	const char *tmpl;
+	int has_rs;
+	int stream;      /* one file or stdin, streamed through the runner's input */
+	int stdin_taken; /* stdin is a source: jobs get /dev/null */
+	struct gen_src *src;
+	unsigned nsrc;
+	size_t *idx;
+	const char **cur;
+	int done;
+	uint64_t total, made;
+};
+int gen_open(struct gen *g, const struct opts *o, struct input *in, const char **bad);
+int gen_next(struct gen *g, struct input *in, struct jargs **out);
+unsigned gen_ready(struct gen *g, struct input *in, unsigned max);
+int gen_left(struct gen *g, struct input *in);
+long gen_rest(struct gen *g, struct input *in);
+void gen_close(struct gen *g);
+
 /* A job's captured stream: memory, spilled to an unlinked file when large. */
 struct obuf {
 	char *data;
@@ -90,7 +141,9 @@ struct obuf {
 struct rjob {
 	int used;
 	char *line;
-	char **argv; /* direct spawn: the words of line */
+	struct jargs *args; /* template mode: its arguments */
+	char *tag;          /* template mode with --tag: the arguments, blank-separated */
+	char **argv;        /* direct spawn: the words of line */
 	uint64_t seq;
 	pid_t pid;
 	uint64_t start_ns;
@@ -166,6 +219,7 @@ struct runner {
 	struct make_flags make;
 	struct uspawn *u;
 	struct input in;
+	struct gen gen;
 	struct uspawn_js js;
 	int js_on;
 	struct rjob **slots; /* each job stays put: the ring writes its pid */

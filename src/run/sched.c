@@ -65,6 +65,8 @@ static int free_slot(struct runner *r)
 static void job_clear(struct rjob *j)
 {
 	free(j->line);
+	free(j->args);
+	free(j->tag);
 	free(j->argv);
 	free(j->arena);
 	free(j->fa);
@@ -94,8 +96,18 @@ static int job_cmd(struct runner *r, unsigned i, int via_sh, struct uspawn_cmd *
 	return 0;
 }
 
-/* Describe the job in slot i for the batch; 0 or -errno. */
-static int job_prepare(struct runner *r, unsigned i, const char *line, struct uspawn_cmd *cmd)
+/* Template mode: the command for args, and the tag --tag puts before its lines. */
+static int job_expand(struct runner *r, struct rjob *j, unsigned slot)
+{
+	j->line = tmpl_expand(r->gen.tmpl, r->gen.has_rs, j->args, j->seq, slot);
+	if (r->o->tag && r->gen.tmpl && !(j->tag = tmpl_joined(j->args)))
+		return -ENOMEM;
+	return j->line ? 0 : -ENOMEM;
+}
+
+/* Describe the job in slot i for the batch (line, or args in template mode); 0 or -errno. */
+static int job_prepare(struct runner *r, unsigned i, const char *line, struct jargs *args,
+		       struct uspawn_cmd *cmd)
 {
 	struct rjob *j = r->slots[i];
 	int err;
@@ -104,12 +116,12 @@ static int job_prepare(struct runner *r, unsigned i, const char *line, struct us
 	j->used = 1;
 	j->out[0].spill = j->out[1].spill = -1;
 	j->out[0].at_bol = j->out[1].at_bol = 1;
-	j->line = strdup(line);
-	if (!j->line)
+	j->seq = ++r->seq;
+	j->args = args;
+	if (args ? job_expand(r, j, i + 1) < 0 : !(j->line = strdup(line)))
 		return -ENOMEM;
 	if ((err = job_cmd(r, i, r->o->via_sh, cmd)) < 0)
 		return err;
-	j->seq = ++r->seq;
 	j->start_ns = mono_ns();
 	j->start_wall = wall_now();
 	if (r->o->timeout > 0)
@@ -117,13 +129,35 @@ static int job_prepare(struct runner *r, unsigned i, const char *line, struct us
 	return 0;
 }
 
-static void print_dry(struct runner *r, const char *line)
+static void print_dry(struct runner *r, const char *line, struct jargs *args)
 {
-	out_write(1, line, strlen(line));
-	out_write(1, "\n", 1);
-	out_check(r);
+	char *cmd = NULL;
+
 	r->seq++;
+	if (args) /* {%}: no slot is taken; say 1 */
+		line = cmd = tmpl_expand(r->gen.tmpl, r->gen.has_rs, args, r->seq, 1);
+	if (line) {
+		out_write(1, line, strlen(line));
+		out_write(1, "\n", 1);
+	}
+	out_check(r);
+	free(cmd);
+	free(args);
 	r->done++;
+}
+
+/* The next job: its line (valid until the next call), or its arguments in template mode. */
+static int next_job(struct runner *r, char **line, struct jargs **args)
+{
+	if (r->gen.on)
+		return gen_next(&r->gen, &r->in, args) > 0;
+	return (*line = input_next(&r->in)) != NULL;
+}
+
+/* Whether jobs are still to come (ready or not). */
+static int jobs_left(struct runner *r)
+{
+	return r->gen.on ? gen_left(&r->gen, &r->in) : !r->in.eof || input_ready(&r->in, 1);
 }
 
 static void submit(struct runner *r, struct uspawn_cmd *cmds, unsigned n)
@@ -148,17 +182,20 @@ static void spawn_ready(struct runner *r)
 	unsigned n = 0;
 
 	while (!r->halting && !r->signal && r->running + n < limit(r)) {
-		char *line = input_next(&r->in);
-		if (!line)
+		char *line = NULL;
+		struct jargs *args = NULL;
+		if (!next_job(r, &line, &args))
 			break;
 		if (r->o->dry_run) {
-			print_dry(r, line);
+			print_dry(r, line, args);
 			continue;
 		}
 		int i = free_slot(r);
-		if (i < 0 || job_prepare(r, (unsigned)i, line, &cmds[n]) < 0) {
+		if (i < 0 || job_prepare(r, (unsigned)i, line, args, &cmds[n]) < 0) {
 			if (i >= 0)
 				job_clear(r->slots[i]);
+			else
+				free(args);
 			r->halting = 1;
 			r->worst = EXIT_CANNOT_RUN;
 			break;
@@ -184,7 +221,8 @@ static void balance_tokens(struct runner *r)
 	unsigned cap = r->o->jobs ? r->o->jobs : 64;
 	if (r->running < limit(r) || r->running >= cap)
 		return;
-	unsigned waiting = input_ready(&r->in, cap - r->running);
+	unsigned waiting = r->gen.on ? gen_ready(&r->gen, &r->in, cap - r->running)
+				     : input_ready(&r->in, cap - r->running);
 	uspawn_js_request(&r->js, r->u, waiting);
 }
 
@@ -411,10 +449,7 @@ int sched_run(struct runner *r)
 		if (!r->halting && !r->signal)
 			input_arm(&r->in, r->u);
 		sig_arm(r->u, &r->sig_pending);
-		if (!r->running && (r->in.eof || r->halting || r->signal) &&
-		    !input_ready(&r->in, 1))
-			break;
-		if (!r->running && (r->halting || r->signal))
+		if (!r->running && (r->halting || r->signal || !jobs_left(r)))
 			break;
 		int n = uspawn_wait(r->u, ev, 64, timeouts(r));
 		if (n < 0 && n != -EINTR) {

@@ -85,7 +85,7 @@ fi
 grep -c '"ph":"X"' "$T/trace.json" | grep -qx 3 || fail "trace: 3 jobs expected"
 
 # --- bad options: one line, status 2 ---
-for bad in "-j 0" "-j x" "--halt sometimes" "--halt now,fail=0" "--timeout -1" "--jobserver=tcp" "--frobnicate" "-Q" "--tag -u" "a b"; do
+for bad in "-j 0" "-j x" "--halt sometimes" "--halt now,fail=0" "--timeout -1" "--jobserver=tcp" "--frobnicate" "-Q" "--tag -u" "echo ::: a :::+ b" "-a"; do
 	# shellcheck disable=SC2086
 	"$RUN" $bad < /dev/null > "$T/o" 2> "$T/e"; s=$?
 	check "status for '$bad'" 2 "$s"

@@ -1,0 +1,85 @@
+#!/bin/sh
+# Differential tests against GNU parallel (issue 18, item 4): the same argv
+# and input to both, compared byte for byte: stdout, exit status, and where
+# the case says so the --results tree and the joblog (times masked).
+. "$TESTS/lib.sh"
+
+command -v parallel > /dev/null || { echo "SKIP: GNU parallel is not installed"; exit 0; }
+export PARALLEL_SHELL=/bin/sh # the jobs' shell on both sides: dash, as uring-run's /bin/sh -c
+export HOME="$T/home"         # parallel's ~/.parallel
+mkdir -p "$HOME/.parallel"
+touch "$HOME/.parallel/will-cite"
+: > "$T/in"
+
+# same NAME ARGS...: stdin from $T/in, both run in $T/u and $T/p
+same() {
+	name=$1
+	shift
+	rm -rf "$T/u" "$T/p"
+	mkdir "$T/u" "$T/p"
+	(cd "$T/u" && "$RUN" "$@" < "$T/in" > "$T/u.out" 2> "$T/u.err")
+	us=$?
+	(cd "$T/p" && parallel "$@" < "$T/in" > "$T/p.out" 2> "$T/p.err")
+	ps=$?
+	cmp -s "$T/u.out" "$T/p.out" ||
+		fail "$name: stdout differs: $(diff "$T/p.out" "$T/u.out" | head -20)"
+	# parallel exits with the number of failed jobs, uring-run as xargs: want= says ours
+	check "$name: exit status (parallel's: $ps)" "${want:-$ps}" "$us"
+	want=
+}
+want=
+
+# the joblog without its times (Starttime, JobRuntime), in Seq order
+masked() {
+	awk -F'\t' -v OFS='\t' 'NR > 1 { $3 = "T"; $4 = "R" } { print }' "$1" | sort -n -k1,1
+}
+
+# --- replacement strings, quoting (dry run and real run) ---
+set -- a/b.c.d /x/y.tar.gz plain .hidden 'sp ace.txt' "it's" 'd/' '/' 'a.b/c' '' 'x.' \
+	'$HOME' '`id`' '"dq"' 'back\slash' 'semi;colon' 'new
+line' 'tab	x' 'caf�' 'naïve' '*' '~' '-n' 'a  b'
+same "replacement strings, dry run" -j1 --dry-run echo {} {.} {/} {//} {/.} {#} ::: "$@"
+same "replacement strings, run" -j1 echo {} {.} {/} {//} {/.} {#} ::: "$@"
+same "no replacement string: {} appended" -j1 printf '[%s]\n' ::: "$@"
+same "inside a word" -j1 echo 'pre{}post' '{.}.out' ::: a.c 'b c.d'
+same "twice in one word" -j1 --dry-run echo {}{} ::: "x'y"
+same "{#} and {%} at -j1" -j1 echo '{#}-{%}' ::: a b c
+same "a shell template" -j1 'x={}; echo "${x%.c}" | tr a-z A-Z' ::: abc.c 'd e.c'
+
+# --- several sources: every combination, the first slowest ---
+same "two sources" -j1 echo {1} {2} {} ::: a b ::: 1 2 3
+same "positional modifiers" -j1 --dry-run echo {1.} {2/} {1//} {2/.} {3} ::: /a/b.c ::: d/e.f
+same "sources without a command" -j1 ::: 'echo hi' 'echo "x y"'
+same "two sources, no command" -j1 ::: echo printf ::: a
+printf 'f1\nf2\n' > "$T/f"
+same ":::: FILE" -j1 echo :::: "$T/f" ::: x y
+same "-a FILE first" -j1 -a "$T/f" echo ::: x y
+same "-a FILE, -a FILE" -j1 -a "$T/f" -a "$T/f" echo
+
+# --- arguments from stdin: one per line, empty lines too; -0 ---
+printf 'a\n\nb c\nd.e\n' > "$T/in"
+same "stdin lines" -j1 echo 'x{}y' '{.}'
+same "stdin, one command word" -j1 echo
+same ":::: -" -j1 echo :::: - ::: x
+printf 'a b\0c\nd\0' > "$T/in"
+same "-0" -j1 -0 echo 'x{}y'
+same "--null" -j1 --null printf '[%s]\n'
+printf 'no newline at the end' > "$T/in"
+same "last line unterminated" -j1 echo
+: > "$T/in"
+same "no arguments" -j1 echo x
+
+# --- --tag ---
+same "--tag, one source" -j1 --tag echo ::: a 'b c'
+same "--tag, two sources" -j1 --tag echo ::: a b ::: 1 2
+printf 'echo 1\necho "2 3"\n' > "$T/in"
+same "--tag, command lines" -j1 --tag
+
+# --- the joblog: the same columns but the times ---
+want=123 same "joblog" -j1 --halt never --joblog "$T/log" 'echo {}; echo e >&2; [ {} != b ]' ::: a b c
+masked "$T/log" > "$T/u.log"
+(cd "$T/p" && parallel -j1 --halt never --joblog "$T/log" 'echo {}; echo e >&2; [ {} != b ]' ::: a b c > /dev/null 2>&1)
+masked "$T/log" > "$T/p.log"
+cmp -s "$T/u.log" "$T/p.log" || fail "joblog differs: $(diff "$T/p.log" "$T/u.log")"
+
+done_testing
