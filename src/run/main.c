@@ -118,6 +118,7 @@ static int finish(struct runner *r)
 	int code = r->worst, e;
 
 	sched_drain(r);
+	order_finish(r);
 	if (r->js_on) {
 		int missing = uspawn_js_close(&r->js);
 		if (missing)
@@ -140,6 +141,7 @@ static int finish(struct runner *r)
 	}
 	input_close(&r->in);
 	gen_close(&r->gen);
+	order_free(&r->order);
 	opts_free(r->o);
 	for (unsigned i = 0; i < r->nslots; i++)
 		free(r->slots[i]);

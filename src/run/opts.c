@@ -89,6 +89,7 @@ enum {
 	OPT_SHELL,
 	OPT_ENGINE,
 	OPT_VERSION,
+	OPT_KEEP_ORDER,
 };
 
 static const struct option longopts[] = {
@@ -112,6 +113,7 @@ static const struct option longopts[] = {
 	{"shell", no_argument, 0, OPT_SHELL},
 	{"engine", required_argument, 0, OPT_ENGINE},
 	{"version", no_argument, 0, OPT_VERSION},
+	{"keep-order", no_argument, 0, OPT_KEEP_ORDER},
 	{0, 0, 0, 0},
 };
 
@@ -370,6 +372,9 @@ static int one(struct opts *o, int c, const char *arg)
 	case OPT_SHELL:
 		o->via_sh = 1;
 		return 0;
+	case OPT_KEEP_ORDER:
+		o->keep_order = 1;
+		return 0;
 	case OPT_ENGINE:
 		o->engine = arg;
 		return 0;
@@ -402,6 +407,9 @@ int opts_parse(struct opts *o, int argc, char **argv)
 	}
 	if (operands(o, argc, argv) < 0)
 		return -1;
+	/* --keep-order holds whole outputs: grouped (not with --ungroup, where it does nothing) */
+	if (o->keep_order && o->out == OUT_LINE)
+		o->out = OUT_GROUP;
 	if (o->tag && o->out == OUT_UNGROUP) {
 		fprintf(stderr, "uring-run: --tag cannot be used with --ungroup\n");
 		return -1;

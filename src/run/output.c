@@ -65,7 +65,7 @@ const char *out_tag(const struct rjob *j)
 }
 
 /* Write data to fd, the tag before every line start; ob->at_bol carries across calls. */
-static void sink(struct runner *r, struct rjob *j, struct obuf *ob, int fd, const char *data,
+static void sink(struct runner *r, const char *tag, struct obuf *ob, int fd, const char *data,
 		 size_t len)
 {
 	if (!r->o->tag) {
@@ -76,7 +76,6 @@ static void sink(struct runner *r, struct rjob *j, struct obuf *ob, int fd, cons
 		const char *nl = memchr(data, '\n', len);
 		size_t n = nl ? (size_t)(nl - data) + 1 : len;
 		if (ob->at_bol) {
-			const char *tag = out_tag(j);
 			out_write(fd, tag, strlen(tag));
 			out_write(fd, "\t", 1);
 		}
@@ -137,7 +136,7 @@ static void lines_now(struct runner *r, struct rjob *j, struct obuf *ob, int fd)
 	if (!last)
 		return;
 	size_t n = (size_t)(last - ob->data) + 1;
-	sink(r, j, ob, fd, ob->data, n);
+	sink(r, out_tag(j), ob, fd, ob->data, n);
 	memmove(ob->data, ob->data + n, ob->len - n);
 	ob->len -= n;
 }
@@ -158,7 +157,8 @@ void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, s
 	buffer(ob, data, len);
 }
 
-static void flush(struct runner *r, struct rjob *j, struct obuf *ob, int fd)
+/* Write a stream's output (memory and spill file) to fd and free it. */
+void out_flush(struct runner *r, const char *tag, struct obuf *ob, int fd)
 {
 	if (ob->spill >= 0) {
 		char b[64 * 1024];
@@ -166,21 +166,34 @@ static void flush(struct runner *r, struct rjob *j, struct obuf *ob, int fd)
 		lseek(ob->spill, 0, SEEK_SET);
 		while ((n = read(ob->spill, b, sizeof b)) > 0 || (n < 0 && errno == EINTR))
 			if (n > 0)
-				sink(r, j, ob, fd, b, (size_t)n);
+				sink(r, tag, ob, fd, b, (size_t)n);
 		close(ob->spill);
 		ob->spill = -1;
 	}
-	sink(r, j, ob, fd, ob->data, ob->len);
+	sink(r, tag, ob, fd, ob->data, ob->len);
 	free(ob->data);
 	ob->data = NULL;
 	ob->len = ob->cap = 0;
 }
 
-void out_job_done(struct runner *r, struct rjob *j)
+/* A finished job's output, stdout then stderr, then its failure message (freed). */
+void out_print(struct runner *r, const char *tag, struct obuf out[2], char *msg)
 {
 	if (r->status.shown &&
-	    (j->out[0].len || j->out[1].len || j->out[0].spill >= 0 || j->out[1].spill >= 0))
+	    (out[0].len || out[1].len || out[0].spill >= 0 || out[1].spill >= 0 || msg))
 		status_clear(&r->status);
-	flush(r, j, &j->out[0], 1);
-	flush(r, j, &j->out[1], 2);
+	out_flush(r, tag, &out[0], 1);
+	out_flush(r, tag, &out[1], 2);
+	if (msg)
+		out_write(2, msg, strlen(msg));
+	free(msg);
+}
+
+/* The job is over: its output now, or in its turn (--keep-order). msg: its failure, or NULL. */
+void out_job_done(struct runner *r, struct rjob *j, char *msg)
+{
+	if (r->o->keep_order && r->o->out == OUT_GROUP)
+		order_done(r, j, msg);
+	else
+		out_print(r, out_tag(j), j->out, msg);
 }

@@ -39,24 +39,23 @@ static void why(const struct runner *r, const struct rjob *j, int status, char *
 		snprintf(out, cap, "exit status %d", WEXITSTATUS(status));
 }
 
-void report_failure(struct runner *r, const struct rjob *j, int status)
+/* The line that names a failed job (with its tag under --tag), to print after its output. */
+char *report_failure(struct runner *r, const struct rjob *j, int status)
 {
-	char because[256], shown[SHOWN_MAX + 8], msg[512];
+	char because[256], shown[SHOWN_MAX + 8];
+	char *msg;
 	int n;
 
 	why(r, j, status, because, sizeof because);
 	if (r->o->tag) {
-		const char *tag = out_tag(j);
-		out_write(2, tag, strlen(tag));
-		out_write(2, "\t", 1);
-		n = snprintf(msg, sizeof msg, "uring-run: job %llu: %s\n",
+		n = asprintf(&msg, "%s\turing-run: job %llu: %s\n", out_tag(j),
 			     (unsigned long long)j->seq, because);
 	} else {
 		shown_line(j->line, shown, sizeof shown);
-		n = snprintf(msg, sizeof msg, "uring-run: job %llu (%s): %s\n",
-			     (unsigned long long)j->seq, shown, because);
+		n = asprintf(&msg, "uring-run: job %llu (%s): %s\n", (unsigned long long)j->seq,
+			     shown, because);
 	}
-	out_write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+	return n < 0 ? NULL : msg;
 }
 
 static const char *plural(uint64_t n)

@@ -55,6 +55,7 @@ struct opts {
 	enum status_mode status;
 	int dry_run;
 	int via_sh; /* --shell: every line through /bin/sh -c */
+	int keep_order;
 	const char *engine;
 };
 
@@ -171,15 +172,35 @@ void how_exec_error(struct rjob *j, int err, char *msg, size_t cap, int *status)
 /* output.c */
 struct runner;
 void out_chunk(struct runner *r, struct rjob *j, int stream, const char *data, size_t len);
-void out_job_done(struct runner *r, struct rjob *j);
+void out_job_done(struct runner *r, struct rjob *j, char *msg);
+void out_print(struct runner *r, const char *tag, struct obuf out[2], char *msg);
+void out_flush(struct runner *r, const char *tag, struct obuf *ob, int fd);
 void out_write(int fd, const char *data, size_t len);
 void out_check(struct runner *r);
 void out_check_pipe(void);
 const char *out_tag(const struct rjob *j);
 
 /* report.c: failures, once, on stderr */
-void report_failure(struct runner *r, const struct rjob *j, int status);
+char *report_failure(struct runner *r, const struct rjob *j, int status);
 void report_stop(struct runner *r);
+
+/* order.c: --keep-order, outputs in input order */
+struct held {
+	int used;
+	struct obuf out[2];
+	char *tag; /* --tag */
+	char *msg; /* its failure, to follow its output */
+};
+struct order {
+	uint64_t next; /* the seq whose output comes next */
+	uint64_t last; /* the highest seq held */
+	struct held *ring;
+	size_t cap; /* a power of two, > last - next */
+};
+void order_done(struct runner *r, struct rjob *j, char *msg);
+void order_skip(struct runner *r, uint64_t seq);
+void order_finish(struct runner *r);
+void order_free(struct order *o);
 
 /* joblog.c */
 FILE *joblog_open(const char *path);
@@ -220,6 +241,7 @@ struct runner {
 	struct uspawn *u;
 	struct input in;
 	struct gen gen;
+	struct order order;
 	struct uspawn_js js;
 	int js_on;
 	struct rjob **slots; /* each job stays put: the ring writes its pid */

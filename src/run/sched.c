@@ -313,11 +313,44 @@ static int respawn_sh(struct runner *r, unsigned i)
 }
 #endif
 
+/* The job's wait status, exec errors turned into what sh would have said and exited with. */
+static int job_status(struct runner *r, struct rjob *j, const struct uspawn_event *ev)
+{
+	char msg[512];
+	int code;
+
+	if (!ev->error)
+		return ev->status;
+	if (j->how != HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
+		/* the shell itself could not start: dash's words for it, the job named */
+		const char *sh = j->argv && j->argv[0] ? j->argv[0] : "/bin/sh";
+		if (asprintf(&j->why, "%s: %s", sh, strerror(ev->error)) < 0)
+			j->why = NULL;
+		return W_EXITCODE(ev->error == ENOENT ? 127 : 126, 0);
+	}
+	if (j->how == HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
+		how_exec_error(j, ev->error, msg, sizeof msg, &code);
+		if (r->o->out == OUT_UNGROUP)
+			out_write(2, msg, strlen(msg));
+		else
+			out_chunk(r, j, 2, msg, strlen(msg));
+		return W_EXITCODE(code, 0);
+	}
+	if (!ev->pid) {
+		/* no process at all (fork failed): say so, it is not the command's doing */
+		int n = snprintf(msg, sizeof msg, "uring-run: cannot run '%s': %s\n", j->line,
+				 strerror(ev->error));
+		out_chunk(r, j, 2, msg, (size_t)n);
+		return W_EXITCODE(126, 0);
+	}
+	return ev->status;
+}
+
 static void job_exit(struct runner *r, const struct uspawn_event *ev)
 {
 	unsigned i = (unsigned)ev->user_data;
 	struct rjob *j = r->slots[i];
-	int status = ev->status, err;
+	int status, err;
 
 	j->pid = ev->pid;
 #ifdef HAVE_USH
@@ -327,37 +360,18 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	    ev->error != E2BIG && respawn_sh(r, i) == 0)
 		return;
 #endif
-	if (ev->error && j->how != HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
-		/* the shell itself could not start: dash's words for it, the job named */
-		const char *sh = j->argv && j->argv[0] ? j->argv[0] : "/bin/sh";
-		if (asprintf(&j->why, "%s: %s", sh, strerror(ev->error)) < 0)
-			j->why = NULL;
-		status = W_EXITCODE(ev->error == ENOENT ? 127 : 126, 0);
-	} else if (ev->error && j->how == HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {
-		char msg[512];
-		int code;
-		how_exec_error(j, ev->error, msg, sizeof msg, &code);
-		status = W_EXITCODE(code, 0);
-		if (r->o->out == OUT_UNGROUP)
-			out_write(2, msg, strlen(msg));
-		else
-			out_chunk(r, j, 2, msg, strlen(msg));
-	} else if (ev->error && !ev->pid) {
-		/* no process at all (fork failed): say so, it is not the command's doing */
-		char msg[512];
-		int n = snprintf(msg, sizeof msg, "uring-run: cannot run '%s': %s\n", j->line,
-				 strerror(ev->error));
-		out_chunk(r, j, 2, msg, (size_t)n);
-		status = W_EXITCODE(126, 0);
-	}
-	out_job_done(r, j);
-	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE)
+	status = job_status(r, j, ev);
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
 		out_check_pipe(); /* --ungroup: the job wrote to our stdout's closed pipe */
+		out_check(r);
+	}
+	/* jobs we stopped (--halt now, a closed stdout) are not failures of their own */
+	int code = j->halted ? 0 : exit_code(status);
+	char *msg = code && !r->signal && !r->stdout_closed ? report_failure(r, j, status) : NULL;
+	out_job_done(r, j, msg);
 	out_check(r);
 	r->running--;
 	r->done++;
-	/* jobs we stopped for --halt now are not failures of their own */
-	int code = j->halted ? 0 : exit_code(status);
 	if (code > r->worst)
 		r->worst = code;
 	/* jobs we stopped did not finish: not logged (--resume runs them again), as parallel */
@@ -366,10 +380,6 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 		run_write_error(r, r->o->joblog, err);
 	if ((err = trace_add(&r->trace, i, j, ev->end_ns, status)))
 		run_write_error(r, r->o->trace, err);
-	if (code && !r->signal && !r->stdout_closed) {
-		status_clear(&r->status);
-		report_failure(r, j, status);
-	}
 	job_clear(j);
 	if (code)
 		failed(r);

@@ -75,6 +75,15 @@ same "--tag, two sources" -j1 --tag echo ::: a b ::: 1 2
 printf 'echo 1\necho "2 3"\n' > "$T/in"
 same "--tag, command lines" -j1 --tag
 
+# --- --keep-order (parallel's -k; uring-run's -k is make's --keep-going) ---
+same "--keep-order" -j3 --keep-order 'sleep 0.{}; echo {}; echo e{} >&2' ::: 5 1 3 2
+same "--keep-order --tag" -j3 --keep-order --tag 'sleep 0.{}; echo {}' ::: 4 1 2
+printf 'sleep 0.3; echo a\necho b\nsleep 0.1; echo c\n' > "$T/in"
+same "--keep-order, command lines" -j3 --keep-order
+"$RUN" -j3 --keep-order 'sleep 0.{}; echo {}; echo e{} >&2' ::: 5 1 3 2 2> "$T/e" > /dev/null
+check "--keep-order: stderr in order too" "e5 e1 e3 e2" "$(tr '\n' ' ' < "$T/e" | sed 's/ $//')"
+printf 'exit 0\n' > "$T/in"
+
 # --- the joblog: the same columns but the times ---
 want=123 same "joblog" -j1 --halt never --joblog "$T/log" 'echo {}; echo e >&2; [ {} != b ]' ::: a b c
 masked "$T/log" > "$T/u.log"
