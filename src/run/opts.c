@@ -90,6 +90,7 @@ enum {
 	OPT_ENGINE,
 	OPT_VERSION,
 	OPT_KEEP_ORDER,
+	OPT_RETRIES,
 };
 
 static const struct option longopts[] = {
@@ -114,6 +115,7 @@ static const struct option longopts[] = {
 	{"engine", required_argument, 0, OPT_ENGINE},
 	{"version", no_argument, 0, OPT_VERSION},
 	{"keep-order", no_argument, 0, OPT_KEEP_ORDER},
+	{"retries", required_argument, 0, OPT_RETRIES},
 	{0, 0, 0, 0},
 };
 
@@ -374,6 +376,11 @@ static int one(struct opts *o, int c, const char *arg)
 		return 0;
 	case OPT_KEEP_ORDER:
 		o->keep_order = 1;
+		return 0;
+	case OPT_RETRIES:
+		o->retries_set = 1;
+		if (parse_uint(arg, &o->retries))
+			return bad("--retries", arg, "expected a number of runs (0: no limit)");
 		return 0;
 	case OPT_ENGINE:
 		o->engine = arg;

@@ -56,6 +56,8 @@ struct opts {
 	int dry_run;
 	int via_sh; /* --shell: every line through /bin/sh -c */
 	int keep_order;
+	unsigned retries; /* --retries: runs in all, 0 without limit */
+	int retries_set;
 	const char *engine;
 };
 
@@ -154,6 +156,7 @@ struct rjob {
 	int killed;                   /* signals sent by us: 1 TERM, 2 KILL */
 	int halted;                   /* stopped by --halt now */
 	int timed_out;                /* stopped by --timeout */
+	unsigned tries;               /* failed runs so far (--retries) */
 	char *why;                    /* why it could not run (exec error), for the report */
 	int how;                      /* enum how */
 	void *arena;                  /* ush's memory for a direct spawn */

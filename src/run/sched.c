@@ -346,6 +346,43 @@ static int job_status(struct runner *r, struct rjob *j, const struct uspawn_even
 	return ev->status;
 }
 
+/* Start the job in slot i again from scratch (--retries): same seq, slot and line. */
+static int retry(struct runner *r, unsigned i)
+{
+	struct rjob *j = r->slots[i];
+	struct uspawn_cmd cmd;
+
+	for (int k = 0; k < 2; k++) {
+		free(j->out[k].data);
+		if (j->out[k].spill >= 0)
+			close(j->out[k].spill);
+		j->out[k] = (struct obuf){.spill = -1, .at_bol = 1};
+	}
+	free(j->argv);
+	free(j->fa);
+	free(j->arena);
+	free(j->why);
+	j->argv = NULL, j->fa = NULL, j->arena = NULL, j->why = NULL;
+	j->acts = NULL, j->nacts = 0;
+	j->pid = 0, j->received = 0, j->killed = 0, j->timed_out = 0;
+	j->start_ns = mono_ns();
+	j->start_wall = wall_now();
+	if (r->o->timeout > 0)
+		j->deadline_ns = j->start_ns + (uint64_t)(r->o->timeout * 1e9);
+	if (job_cmd(r, i, r->o->via_sh, &cmd) < 0)
+		return -1;
+	return uspawn_submit(r->u, &cmd, 1) == 1 ? 0 : -1;
+}
+
+/* --retries N: a failed job runs again until it has run N times (0: no limit), as parallel. */
+static int should_retry(struct runner *r, struct rjob *j, int code)
+{
+	if (!code || !r->o->retries_set || j->halted || r->halting || r->signal)
+		return 0;
+	j->tries++;
+	return !r->o->retries || j->tries < r->o->retries;
+}
+
 static void job_exit(struct runner *r, const struct uspawn_event *ev)
 {
 	unsigned i = (unsigned)ev->user_data;
@@ -367,6 +404,8 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	}
 	/* jobs we stopped (--halt now, a closed stdout) are not failures of their own */
 	int code = j->halted ? 0 : exit_code(status);
+	if (should_retry(r, j, code) && retry(r, i) == 0)
+		return;
 	char *msg = code && !r->signal && !r->stdout_closed ? report_failure(r, j, status) : NULL;
 	out_job_done(r, j, msg);
 	out_check(r);

@@ -84,6 +84,25 @@ same "--keep-order, command lines" -j3 --keep-order
 check "--keep-order: stderr in order too" "e5 e1 e3 e2" "$(tr '\n' ' ' < "$T/e" | sed 's/ $//')"
 printf 'exit 0\n' > "$T/in"
 
+# --- --retries N: up to N runs in all, only the last one's output and joblog line ---
+files_same() { # files_same NAME FILE: the file each side left in its directory
+	cmp -s "$T/u/$2" "$T/p/$2" || fail "$1: $2 differs: $(diff "$T/p/$2" "$T/u/$2" | head)"
+}
+same "--retries, success at the 3rd run" -j1 --retries 3 --joblog log \
+	'echo try {}; echo x >> cnt; [ $(wc -l < cnt) -ge 3 ]' ::: a
+files_same "--retries, success at the 3rd run" cnt
+masked "$T/u/log" > "$T/u.log"; masked "$T/p/log" > "$T/p.log"
+cmp -s "$T/u.log" "$T/p.log" || fail "--retries joblog differs: $(diff "$T/p.log" "$T/u.log")"
+want=123 same "--retries, always failing" -j1 --halt never --retries 2 'echo {}; echo x >> cnt; exit 3' ::: a b
+files_same "--retries, always failing" cnt
+same "--retries, retried before the next job" -j1 --retries 3 \
+	'echo {}; echo {} >> cnt; [ {} = b ] || [ $(wc -l < cnt) -ge 3 ]' ::: a b c
+files_same "--retries, retried before the next job" cnt
+want=125 same "--retries with --timeout" -j1 --halt never --retries 2 --timeout 0.3 'echo x >> cnt; sleep 5; : {}' ::: a
+files_same "--retries with --timeout" cnt
+"$RUN" -j1 --retries 2 'echo x >> cnt; exit 3' ::: a > /dev/null 2> "$T/e"
+check "--retries: the failure said once" 1 "$(grep -c '^uring-run: job 1 ' "$T/e")"
+
 # --- the joblog: the same columns but the times ---
 want=123 same "joblog" -j1 --halt never --joblog "$T/log" 'echo {}; echo e >&2; [ {} != b ]' ::: a b c
 masked "$T/log" > "$T/u.log"
