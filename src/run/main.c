@@ -201,6 +201,7 @@ int main(int argc, char **argv)
 	makeflags_parse(getenv("MAKEFLAGS"), &r.make);
 	if (r.make.dry_run)
 		o.dry_run = 1;
+	r.results_rs = o.results && tmpl_has_rs(o.results);
 	if (open_input(&r) < 0 || (!o.dry_run && jobserver_setup(&r) < 0)) {
 		cleanup(&r);
 		return EXIT_USAGE;

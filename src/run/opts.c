@@ -91,6 +91,7 @@ enum {
 	OPT_VERSION,
 	OPT_KEEP_ORDER,
 	OPT_RETRIES,
+	OPT_RESULTS,
 };
 
 static const struct option longopts[] = {
@@ -116,6 +117,7 @@ static const struct option longopts[] = {
 	{"version", no_argument, 0, OPT_VERSION},
 	{"keep-order", no_argument, 0, OPT_KEEP_ORDER},
 	{"retries", required_argument, 0, OPT_RETRIES},
+	{"results", required_argument, 0, OPT_RESULTS},
 	{0, 0, 0, 0},
 };
 
@@ -377,6 +379,11 @@ static int one(struct opts *o, int c, const char *arg)
 	case OPT_KEEP_ORDER:
 		o->keep_order = 1;
 		return 0;
+	case OPT_RESULTS:
+		if (!*arg)
+			return bad("--results", arg, "expected a directory or a file name");
+		o->results = arg;
+		return 0;
 	case OPT_RETRIES:
 		o->retries_set = 1;
 		if (parse_uint(arg, &o->retries))
@@ -416,6 +423,9 @@ int opts_parse(struct opts *o, int argc, char **argv)
 		return -1;
 	/* --keep-order holds whole outputs: grouped (not with --ungroup, where it does nothing) */
 	if (o->keep_order && o->out == OUT_LINE)
+		o->out = OUT_GROUP;
+	/* --results keeps every output whole, for its files */
+	if (o->results)
 		o->out = OUT_GROUP;
 	if (o->tag && o->out == OUT_UNGROUP) {
 		fprintf(stderr, "uring-run: --tag cannot be used with --ungroup\n");

@@ -192,7 +192,10 @@ void out_print(struct runner *r, const char *tag, struct obuf out[2], char *msg)
 /* The job is over: its output now, or in its turn (--keep-order). msg: its failure, or NULL. */
 void out_job_done(struct runner *r, struct rjob *j, char *msg)
 {
-	if (r->o->keep_order && r->o->out == OUT_GROUP)
+	if (r->o->results) {
+		results_write(r, j); /* into files, not printed (as parallel) */
+		out_print(r, "", j->out, msg);
+	} else if (r->o->keep_order && r->o->out == OUT_GROUP)
 		order_done(r, j, msg);
 	else
 		out_print(r, out_tag(j), j->out, msg);

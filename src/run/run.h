@@ -56,7 +56,8 @@ struct opts {
 	int dry_run;
 	int via_sh; /* --shell: every line through /bin/sh -c */
 	int keep_order;
-	unsigned retries; /* --retries: runs in all, 0 without limit */
+	const char *results; /* --results DIR or NAME */
+	unsigned retries;    /* --retries: runs in all, 0 without limit */
 	int retries_set;
 	const char *engine;
 };
@@ -103,7 +104,8 @@ struct jargs {
 
 /* tmpl.c: GNU parallel's replacement strings */
 int tmpl_has_rs(const char *t);
-char *tmpl_expand(const char *t, int has_rs, const struct jargs *a, uint64_t seq, unsigned slot);
+char *tmpl_expand(const char *t, int append, const struct jargs *a, uint64_t seq, unsigned slot,
+		  int quote);
 char *tmpl_joined(const struct jargs *a);
 
 /* gen.c: the template's input sources */
@@ -148,6 +150,7 @@ struct rjob {
 	char *tag;          /* template mode with --tag: the arguments, blank-separated */
 	char **argv;        /* direct spawn: the words of line */
 	uint64_t seq;
+	unsigned slot; /* {%}: 1.. */
 	pid_t pid;
 	uint64_t start_ns;
 	double start_wall;
@@ -186,6 +189,9 @@ const char *out_tag(const struct rjob *j);
 /* report.c: failures, once, on stderr */
 char *report_failure(struct runner *r, const struct rjob *j, int status);
 void report_stop(struct runner *r);
+
+/* results.c: --results */
+void results_write(struct runner *r, struct rjob *j);
 
 /* order.c: --keep-order, outputs in input order */
 struct held {
@@ -245,6 +251,7 @@ struct runner {
 	struct input in;
 	struct gen gen;
 	struct order order;
+	int results_rs; /* --results NAME holds replacement strings */
 	struct uspawn_js js;
 	int js_on;
 	struct rjob **slots; /* each job stays put: the ring writes its pid */

@@ -99,7 +99,7 @@ static int job_cmd(struct runner *r, unsigned i, int via_sh, struct uspawn_cmd *
 /* Template mode: the command for args, and the tag --tag puts before its lines. */
 static int job_expand(struct runner *r, struct rjob *j, unsigned slot)
 {
-	j->line = tmpl_expand(r->gen.tmpl, r->gen.has_rs, j->args, j->seq, slot);
+	j->line = tmpl_expand(r->gen.tmpl, !r->gen.has_rs, j->args, j->seq, slot, 1);
 	if (r->o->tag && r->gen.tmpl && !(j->tag = tmpl_joined(j->args)))
 		return -ENOMEM;
 	return j->line ? 0 : -ENOMEM;
@@ -117,6 +117,7 @@ static int job_prepare(struct runner *r, unsigned i, const char *line, struct ja
 	j->out[0].spill = j->out[1].spill = -1;
 	j->out[0].at_bol = j->out[1].at_bol = 1;
 	j->seq = ++r->seq;
+	j->slot = i + 1;
 	j->args = args;
 	if (args ? job_expand(r, j, i + 1) < 0 : !(j->line = strdup(line)))
 		return -ENOMEM;
@@ -135,7 +136,7 @@ static void print_dry(struct runner *r, const char *line, struct jargs *args)
 
 	r->seq++;
 	if (args) /* {%}: no slot is taken; say 1 */
-		line = cmd = tmpl_expand(r->gen.tmpl, r->gen.has_rs, args, r->seq, 1);
+		line = cmd = tmpl_expand(r->gen.tmpl, !r->gen.has_rs, args, r->seq, 1, 1);
 	if (line) {
 		out_write(1, line, strlen(line));
 		out_write(1, "\n", 1);

@@ -214,54 +214,57 @@ int tmpl_has_rs(const char *t)
 	return 0;
 }
 
-static void one_arg(struct str *b, const char *a, enum rs_kind k)
+static void one_arg(struct str *b, const char *a, enum rs_kind k, int quote)
 {
 	size_t n = strlen(a), bn;
 	const char *bs;
 
 	switch (k) {
 	case RS_ARG:
-		quoted(b, a, n);
+		bs = a, bn = n;
 		break;
 	case RS_NOEXT:
-		quoted(b, a, no_ext(a, n));
+		bs = a, bn = no_ext(a, n);
 		break;
 	case RS_BASE:
 		bs = base(a, n, &bn);
-		quoted(b, bs, bn);
 		break;
 	case RS_DIR:
 		bs = dir(a, n, &bn);
-		quoted(b, bs, bn);
 		break;
-	case RS_BASE_NOEXT:
+	default: /* RS_BASE_NOEXT */
 		bs = base(a, n, &bn);
-		quoted(b, bs, no_ext(bs, bn));
+		bn = no_ext(bs, bn);
 		break;
 	}
+	if (quote)
+		quoted(b, bs, bn);
+	else
+		put(b, bs, bn);
 }
 
-static void all_args(struct str *b, const struct jargs *a, enum rs_kind k)
+static void all_args(struct str *b, const struct jargs *a, enum rs_kind k, int quote)
 {
 	for (unsigned i = 0; i < a->n; i++) {
 		if (i)
 			put(b, " ", 1);
-		one_arg(b, a->v[i], k);
+		one_arg(b, a->v[i], k, quote);
 	}
 }
 
-/* The command for one job; NULL when out of memory. */
-char *tmpl_expand(const char *t, int has_rs, const struct jargs *a, uint64_t seq, unsigned slot)
+/*
+ * The command for one job (quote: the arguments quoted for the shell;
+ * append: " {}" after a template without replacement strings); a
+ * template of NULL or "" is the arguments joined. NULL when out of memory.
+ */
+char *tmpl_expand(const char *t, int append, const struct jargs *a, uint64_t seq, unsigned slot,
+		  int quote)
 {
 	struct str b = {0};
 	char num[32];
 
 	if (!t || !*t) { /* no command: the arguments are the command line */
-		for (unsigned i = 0; i < a->n; i++) {
-			if (i)
-				put(&b, " ", 1);
-			puts_(&b, a->v[i]);
-		}
+		all_args(&b, a, RS_ARG, 0);
 		return b.oom ? (free(b.s), NULL) : b.s ? b.s : strdup("");
 	}
 	while (*t) {
@@ -278,15 +281,15 @@ char *tmpl_expand(const char *t, int has_rs, const struct jargs *a, uint64_t seq
 				 (unsigned long long)(special == '#' ? seq : slot));
 			puts_(&b, num);
 		} else if (!src) {
-			all_args(&b, a, k);
+			all_args(&b, a, k, quote);
 		} else if (src <= a->n) {
-			one_arg(&b, a->v[src - 1], k);
+			one_arg(&b, a->v[src - 1], k, quote);
 		} /* a source that is not there: nothing, as parallel */
 		t += l;
 	}
-	if (!has_rs) {
+	if (append) {
 		put(&b, " ", 1);
-		all_args(&b, a, RS_ARG);
+		all_args(&b, a, RS_ARG, quote);
 	}
 	if (b.oom) {
 		free(b.s);
@@ -298,5 +301,5 @@ char *tmpl_expand(const char *t, int has_rs, const struct jargs *a, uint64_t seq
 /* The arguments, blank-separated and unquoted: --tag's tag, as parallel's {} untouched. */
 char *tmpl_joined(const struct jargs *a)
 {
-	return tmpl_expand(NULL, 0, a, 0, 0);
+	return tmpl_expand(NULL, 0, a, 0, 0, 0);
 }

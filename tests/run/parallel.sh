@@ -103,6 +103,31 @@ files_same "--retries with --timeout" cnt
 "$RUN" -j1 --retries 2 'echo x >> cnt; exit 3' ::: a > /dev/null 2> "$T/e"
 check "--retries: the failure said once" 1 "$(grep -c '^uring-run: job 1 ' "$T/e")"
 
+# --- --results: the same tree of files, nothing printed ---
+tree() { # tree DIR: every file under DIR with its bytes
+	(cd "$1" && find . -type f | LC_ALL=C sort | while IFS= read -r f; do
+		printf '%s:' "$f"
+		od -An -c "$f" | tr -s ' \n' '  '
+		echo
+	done)
+}
+results_same() { # results_same NAME ARGS...: same, then the trees under r
+	same "$@"
+	[ -d "$T/p/r" ] || fail "$1: parallel made no r/"
+	tree "$T/u" > "$T/u.tree"
+	tree "$T/p" > "$T/p.tree"
+	cmp -s "$T/u.tree" "$T/p.tree" || fail "$1: --results trees differ: $(diff "$T/p.tree" "$T/u.tree" | head -20)"
+}
+results_same "--results DIR" -j1 --results r 'echo {}; echo err {} >&2' ::: a 'b c' 'x/y' '' 'back\slash' 'tab	x'
+results_same "--results DIR, two sources" -j1 --results r 'echo {1}{2}; echo e >&2' ::: a b ::: 1 2
+printf 'echo hi\necho "ho"\n' > "$T/in"
+results_same "--results DIR, command lines" -j1 --results r
+results_same "--results DIR/{}.out" -j1 --results 'r/{}.out' 'echo {}' ::: a 'b c'
+results_same "--results DIR/{#}/{/}" -j1 --results 'r/{#}/{/}.txt' 'echo {}' ::: 'a b/c d' e
+results_same "--results DIR/{}/" -j1 --results 'r/{}/' 'echo {}' ::: a b
+want=123 results_same "--results, a failing job" -j1 --halt never --results r 'echo {}; exit {}' ::: 0 3
+printf 'exit 0\n' > "$T/in"
+
 # --- the joblog: the same columns but the times ---
 want=123 same "joblog" -j1 --halt never --joblog "$T/log" 'echo {}; echo e >&2; [ {} != b ]' ::: a b c
 masked "$T/log" > "$T/u.log"

@@ -47,6 +47,9 @@ if [ -w /dev/full ]; then
 	"$RUN" -j1 --trace /dev/full "$T/a" > "$T/o" 2> "$T/e"
 	check "trace /dev/full: status" 1 "$?"
 	check "trace /dev/full: message" "uring-run: /dev/full: No space left on device" "$(cat "$T/e")"
+	"$RUN" -j1 --results /dev/full/r echo ::: a b > "$T/o" 2> "$T/e"
+	check "--results unwritable: status" 1 "$?"
+	check "--results unwritable: message" "uring-run: /dev/full/r/1/a/: Not a directory" "$(cat "$T/e")"
 	"$RUN" -n "$T/a" > /dev/full 2> "$T/e"
 	check "-n to /dev/full: status" 1 "$?"
 fi
