@@ -77,7 +77,13 @@ static int open_records(struct runner *r)
 {
 	struct timespec ts;
 
-	if (r->o->joblog && !(r->joblog = joblog_open(r->o->joblog))) {
+	if (r->o->resume && !r->o->joblog) {
+		fprintf(stderr, "uring-run: --resume and --resume-failed need --joblog FILE\n");
+		return -1;
+	}
+	if (r->o->resume && joblog_resume(r->o->joblog, r->o->resume == 2, &r->done_set) < 0)
+		return -1;
+	if (r->o->joblog && !(r->joblog = joblog_open(r->o->joblog, r->o->resume))) {
 		fprintf(stderr, "uring-run: %s: %s\n", r->o->joblog, strerror(errno));
 		return -1;
 	}
@@ -142,6 +148,7 @@ static int finish(struct runner *r)
 	input_close(&r->in);
 	gen_close(&r->gen);
 	order_free(&r->order);
+	free(r->done_set.bits);
 	opts_free(r->o);
 	for (unsigned i = 0; i < r->nslots; i++)
 		free(r->slots[i]);
@@ -178,6 +185,7 @@ static void cleanup(struct runner *r)
 	trace_close(&r->trace);
 	input_close(&r->in);
 	gen_close(&r->gen);
+	free(r->done_set.bits);
 	opts_free(r->o);
 }
 

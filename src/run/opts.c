@@ -92,6 +92,8 @@ enum {
 	OPT_KEEP_ORDER,
 	OPT_RETRIES,
 	OPT_RESULTS,
+	OPT_RESUME,
+	OPT_RESUME_FAILED,
 };
 
 static const struct option longopts[] = {
@@ -118,6 +120,8 @@ static const struct option longopts[] = {
 	{"keep-order", no_argument, 0, OPT_KEEP_ORDER},
 	{"retries", required_argument, 0, OPT_RETRIES},
 	{"results", required_argument, 0, OPT_RESULTS},
+	{"resume", no_argument, 0, OPT_RESUME},
+	{"resume-failed", no_argument, 0, OPT_RESUME_FAILED},
 	{0, 0, 0, 0},
 };
 
@@ -383,6 +387,12 @@ static int one(struct opts *o, int c, const char *arg)
 		if (!*arg)
 			return bad("--results", arg, "expected a directory or a file name");
 		o->results = arg;
+		return 0;
+	case OPT_RESUME:
+		o->resume = 1;
+		return 0;
+	case OPT_RESUME_FAILED:
+		o->resume = 2;
 		return 0;
 	case OPT_RETRIES:
 		o->retries_set = 1;

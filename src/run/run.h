@@ -57,6 +57,7 @@ struct opts {
 	int via_sh; /* --shell: every line through /bin/sh -c */
 	int keep_order;
 	const char *results; /* --results DIR or NAME */
+	int resume;          /* 1: --resume, 2: --resume-failed */
 	unsigned retries;    /* --retries: runs in all, 0 without limit */
 	int retries_set;
 	const char *engine;
@@ -212,7 +213,13 @@ void order_finish(struct runner *r);
 void order_free(struct order *o);
 
 /* joblog.c */
-FILE *joblog_open(const char *path);
+struct done_set { /* --resume: sequence numbers not to run again */
+	uint64_t *bits;
+	size_t words;
+};
+FILE *joblog_open(const char *path, int append);
+int joblog_resume(const char *path, int only_ok, struct done_set *d);
+int done_has(const struct done_set *d, uint64_t seq);
 int joblog_add(FILE *f, const struct rjob *j, double runtime, int status);
 
 /* trace.c */
@@ -252,6 +259,7 @@ struct runner {
 	struct gen gen;
 	struct order order;
 	int results_rs; /* --results NAME holds replacement strings */
+	struct done_set done_set;
 	struct uspawn_js js;
 	int js_on;
 	struct rjob **slots; /* each job stays put: the ring writes its pid */

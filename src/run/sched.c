@@ -187,6 +187,13 @@ static void spawn_ready(struct runner *r)
 		struct jargs *args = NULL;
 		if (!next_job(r, &line, &args))
 			break;
+		if (r->o->resume && done_has(&r->done_set, r->seq + 1)) {
+			r->seq++; /* --resume: done in an earlier run */
+			r->done++;
+			order_skip(r, r->seq);
+			free(args);
+			continue;
+		}
 		if (r->o->dry_run) {
 			print_dry(r, line, args);
 			continue;

@@ -15,8 +15,11 @@ touch "$HOME/.parallel/will-cite"
 same() {
 	name=$1
 	shift
-	rm -rf "$T/u" "$T/p"
-	mkdir "$T/u" "$T/p"
+	if [ -z "${keep:-}" ]; then # keep=1: the directories of the last case stay
+		rm -rf "$T/u" "$T/p"
+		mkdir "$T/u" "$T/p"
+	fi
+	keep=
 	(cd "$T/u" && "$RUN" "$@" < "$T/in" > "$T/u.out" 2> "$T/u.err")
 	us=$?
 	(cd "$T/p" && parallel "$@" < "$T/in" > "$T/p.out" 2> "$T/p.err")
@@ -126,6 +129,35 @@ results_same "--results DIR/{}.out" -j1 --results 'r/{}.out' 'echo {}' ::: a 'b 
 results_same "--results DIR/{#}/{/}" -j1 --results 'r/{#}/{/}.txt' 'echo {}' ::: 'a b/c d' e
 results_same "--results DIR/{}/" -j1 --results 'r/{}/' 'echo {}' ::: a b
 want=123 results_same "--results, a failing job" -j1 --halt never --results r 'echo {}; exit {}' ::: 0 3
+printf 'exit 0\n' > "$T/in"
+
+# --- --resume, --resume-failed: jobs by sequence number, the joblog appended ---
+joblogs_same() { # joblogs_same NAME: the joblog each side wrote, times masked
+	masked "$T/u/jl" > "$T/u.log"
+	masked "$T/p/jl" > "$T/p.log"
+	cmp -s "$T/u.log" "$T/p.log" || fail "$1: joblogs differ: $(diff "$T/p.log" "$T/u.log")"
+}
+want=123 same "resume: the first run" -j1 --halt never --joblog jl 'echo {}; [ {} != b ]' ::: a b c
+keep=1 same "--resume" -j1 --halt never --resume --joblog jl 'echo {}; [ {} != b ]' ::: a b c d
+joblogs_same "--resume"
+keep=1 want=123 same "--resume-failed" -j1 --halt never --resume-failed --joblog jl 'echo {}; [ {} != b ]' ::: a b c d e
+joblogs_same "--resume-failed"
+keep=1 want=123 same "--resume-failed again" -j1 --halt never --resume-failed --joblog jl 'echo {}; [ {} != b ]' ::: a b c d e f
+joblogs_same "--resume-failed again"
+printf 'echo 1\necho 2\necho 3\n' > "$T/in"
+same "--resume, command lines: the first run" -j1 --joblog jl
+printf 'echo 1\necho 2\necho 3\necho 4\n' > "$T/in"
+keep=1 same "--resume, command lines" -j1 --resume --joblog jl
+joblogs_same "--resume, command lines"
+same "--resume without a joblog yet" -j1 --resume --joblog jl
+joblogs_same "--resume without a joblog yet"
+"$RUN" --resume ::: a > "$T/o" 2> "$T/e"
+check "--resume without --joblog: status" 2 "$?"
+check "--resume without --joblog: message" "uring-run: --resume and --resume-failed need --joblog FILE" "$(cat "$T/e")"
+printf 'not a joblog\n1\tx\n' > "$T/bad.tsv"
+"$RUN" --resume --joblog "$T/bad.tsv" echo ::: a > "$T/o" 2> "$T/e"
+check "--resume, a broken joblog: status" 2 "$?"
+check "--resume, a broken joblog: message" "uring-run: $T/bad.tsv: line 2: not a joblog line" "$(cat "$T/e")"
 printf 'exit 0\n' > "$T/in"
 
 # --- the joblog: the same columns but the times ---
