@@ -196,6 +196,42 @@ static long count_lines(const struct input *in, const char *s, size_t n, char se
 }
 
 /*
+ * Read all of the input now (a total is needed: --halt N%, --bar); returns
+ * the number of lines (jobs) it holds, or -errno.
+ */
+long input_slurp(struct input *in)
+{
+	char sep = in->nul ? 0 : '\n';
+	int inword = 0;
+
+	while (!in->eof) {
+		if (in->cap - in->end < INPUT_CHUNK / 2) {
+			char *nb = realloc(in->buf, in->cap * 2 + 1);
+			if (!nb)
+				return -ENOMEM;
+			in->buf = nb;
+			in->cap *= 2;
+		}
+		ssize_t n = read(in->fd, in->buf + in->end, in->cap - in->end);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			struct pollfd p = {.fd = in->fd, .events = POLLIN};
+			poll(&p, 1, -1);
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			in->eof = 1;
+		else if (!in->nul && memchr(in->buf + in->end, 0, (size_t)n))
+			in->has_nul = 1;
+		in->end += (size_t)n;
+	}
+	return count_lines(in, in->buf + in->start, in->end - in->start, sep, &inword) + inword;
+}
+
+/*
  * After a stop: how many lines were left unrun, or -1 when that cannot be
  * known without waiting (a pipe whose writer is still there). Reads a
  * regular file to its end, a pipe only as far as it holds data.

@@ -153,6 +153,8 @@ static int finish(struct runner *r)
 	for (unsigned i = 0; i < r->nslots; i++)
 		free(r->slots[i]);
 	free(r->slots);
+	if (r->halted_by == 1 + HALT_SUCCESS)
+		code = 0; /* --halt success=N reached: a success, as in parallel */
 	if (r->out_failed && code < EXIT_WRITE)
 		code = EXIT_WRITE;
 	if (r->stdout_closed)
@@ -174,6 +176,23 @@ static int open_input(struct runner *r)
 		return 0;
 	fprintf(stderr, "uring-run: %s: %s\n", name, strerror(-e));
 	return -1;
+}
+
+/* The number of jobs, read ahead when the input is a stream (--halt N%). 0 or -1 (said). */
+static int count_jobs(struct runner *r)
+{
+	long n;
+
+	if (r->gen.on && !r->gen.stream) {
+		r->total = r->gen.total;
+		return 0;
+	}
+	if ((n = input_slurp(&r->in)) < 0) {
+		fprintf(stderr, "uring-run: %s: %s\n", r->in.name, strerror((int)-n));
+		return -1;
+	}
+	r->total = (uint64_t)n;
+	return 0;
 }
 
 static void cleanup(struct runner *r)
@@ -210,7 +229,8 @@ int main(int argc, char **argv)
 	if (r.make.dry_run)
 		o.dry_run = 1;
 	r.results_rs = o.results && tmpl_has_rs(o.results);
-	if (open_input(&r) < 0 || (!o.dry_run && jobserver_setup(&r) < 0)) {
+	if (open_input(&r) < 0 || (o.halt_pct > 0 && count_jobs(&r) < 0) ||
+	    (!o.dry_run && jobserver_setup(&r) < 0)) {
 		cleanup(&r);
 		return EXIT_USAGE;
 	}

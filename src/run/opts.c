@@ -94,6 +94,7 @@ enum {
 	OPT_RESULTS,
 	OPT_RESUME,
 	OPT_RESUME_FAILED,
+	OPT_DELAY,
 };
 
 static const struct option longopts[] = {
@@ -122,6 +123,7 @@ static const struct option longopts[] = {
 	{"results", required_argument, 0, OPT_RESULTS},
 	{"resume", no_argument, 0, OPT_RESUME},
 	{"resume-failed", no_argument, 0, OPT_RESUME_FAILED},
+	{"delay", required_argument, 0, OPT_DELAY},
 	{0, 0, 0, 0},
 };
 
@@ -146,23 +148,62 @@ static int parse_uint(const char *s, unsigned *out)
 	return 0;
 }
 
+/*
+ * --halt: never | now|soon,fail|success|done=N|N% | 0 1 2 (parallel's
+ * old numbers: never, soon,fail=1, now,fail=1).
+ */
 static int parse_halt(struct opts *o, const char *v)
 {
-	const char *fail;
+	static const char *const what[] = {"fail=", "success=", "done="};
+	const char *p;
+	char *end;
 
-	if (!strcmp(v, "never")) {
+	o->halt_pct = 0;
+	o->halt_fails = 1;
+	o->halt_what = HALT_FAIL;
+	if (!strcmp(v, "never") || !strcmp(v, "0")) {
 		o->halt = HALT_NEVER;
 		return 0;
 	}
+	if (!strcmp(v, "1") || !strcmp(v, "2")) {
+		o->halt = *v == '1' ? HALT_SOON : HALT_NOW;
+		return 0;
+	}
 	if (!strncmp(v, "now,", 4))
-		o->halt = HALT_NOW;
+		o->halt = HALT_NOW, p = v + 4;
 	else if (!strncmp(v, "soon,", 5))
-		o->halt = HALT_SOON;
+		o->halt = HALT_SOON, p = v + 5;
 	else
-		return bad("--halt", v, "expected never, soon,fail=N or now,fail=N");
-	fail = strchr(v, ',') + 1;
-	if (strncmp(fail, "fail=", 5) || parse_uint(fail + 5, &o->halt_fails) || !o->halt_fails)
-		return bad("--halt", v, "expected fail=N with N >= 1 after the comma");
+		return bad("--halt", v, "expected never, now,WHAT=N or soon,WHAT=N");
+	unsigned k = 0;
+	while (k < 3 && strncmp(p, what[k], strlen(what[k])))
+		k++;
+	if (k == 3)
+		return bad("--halt", v, "expected fail=, success= or done= after the comma");
+	p += strlen(what[k]);
+	o->halt_what = (enum halt_what)k;
+	errno = 0;
+	double n = strtod(p, &end);
+	if (end == p || errno || !(n > 0))
+		return bad("--halt", v, "expected a number > 0, or a percentage, after '='");
+	if (!strcmp(end, "%") && n <= 100) {
+		o->halt_pct = n;
+	} else if (!*end && n == (unsigned)n && n <= 1e9) {
+		o->halt_fails = (unsigned)n;
+	} else {
+		return bad("--halt", v, "expected a whole number, or a percentage up to 100%");
+	}
+	return 0;
+}
+
+static int parse_delay(struct opts *o, const char *v)
+{
+	char *end;
+
+	errno = 0;
+	o->delay = strtod(v, &end);
+	if (!*v || *end || errno || !(o->delay >= 0) || o->delay > 1e7)
+		return bad("--delay", v, "expected a number of seconds >= 0");
 	return 0;
 }
 
@@ -388,6 +429,8 @@ static int one(struct opts *o, int c, const char *arg)
 			return bad("--results", arg, "expected a directory or a file name");
 		o->results = arg;
 		return 0;
+	case OPT_DELAY:
+		return parse_delay(o, arg);
 	case OPT_RESUME:
 		o->resume = 1;
 		return 0;

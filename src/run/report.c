@@ -62,7 +62,6 @@ static const char *plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
 }
-
 /* After the run: what the failures kept from running. */
 void report_stop(struct runner *r)
 {
@@ -70,13 +69,21 @@ void report_stop(struct runner *r)
 	size_t n;
 	long rest;
 
-	if (!r->halting || !r->failed || r->signal || r->out_failed || r->o->halt == HALT_NEVER)
+	static const char *const what[] = {"failure", "success", "finished job"};
+	static const char *const whats[] = {"failures", "successes", "finished jobs"};
+
+	if (!r->halted_by || r->signal || r->out_failed)
 		return;
 	rest = r->gen.on ? gen_rest(&r->gen, &r->in) : input_rest(&r->in);
 	if (!rest && !r->terminated)
 		return;
-	n = (size_t)snprintf(msg, sizeof msg, "uring-run: stopped after %llu failure%s: ",
-			     (unsigned long long)r->failed, plural(r->failed));
+	int k = r->halted_by - 1;
+	uint64_t count = k == HALT_FAIL      ? r->failed
+			 : k == HALT_SUCCESS ? r->succeeded
+					     : r->failed + r->succeeded;
+	n = (size_t)snprintf(msg, sizeof msg,
+			     "uring-run: stopped after %llu %s: ", (unsigned long long)count,
+			     count == 1 ? what[k] : whats[k]);
 	if (r->terminated)
 		n += (size_t)snprintf(msg + n, sizeof msg - n, "%llu running job%s terminated%s",
 				      (unsigned long long)r->terminated, plural(r->terminated),
@@ -86,6 +93,7 @@ void report_stop(struct runner *r)
 				      plural((uint64_t)rest));
 	else if (rest < 0)
 		n += (size_t)snprintf(msg + n, sizeof msg - n, "the rest of the input not read");
-	n += (size_t)snprintf(msg + n, sizeof msg - n, " (-k runs every line)\n");
+	n += (size_t)snprintf(msg + n, sizeof msg - n, "%s\n",
+			      k == HALT_FAIL ? " (-k runs every line)" : "");
 	out_write(2, msg, n < sizeof msg ? n : sizeof msg - 1);
 }

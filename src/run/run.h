@@ -27,6 +27,7 @@
 
 enum out_mode { OUT_GROUP, OUT_LINE, OUT_UNGROUP };
 enum halt_when { HALT_NEVER, HALT_SOON, HALT_NOW };
+enum halt_what { HALT_FAIL, HALT_SUCCESS, HALT_DONE }; /* what --halt counts */
 enum status_mode { STATUS_AUTO, STATUS_ON, STATUS_OFF };
 
 /* An input source of a template: ::: values, or a :::: / -a file ("-": stdin). */
@@ -46,7 +47,10 @@ struct opts {
 	enum out_mode out;
 	int tag;
 	enum halt_when halt;
-	unsigned halt_fails;
+	enum halt_what halt_what;
+	unsigned halt_fails; /* --halt ...=N: N jobs (when halt_pct is 0) */
+	double halt_pct;     /* --halt ...=N%: N % of all jobs */
+	double delay;        /* --delay: seconds between starts */
 	const char *joblog;
 	const char *trace;
 	const char *file; /* NULL or "-": stdin */
@@ -96,6 +100,7 @@ void input_arm(struct input *in, struct uspawn *u);
 void input_event(struct input *in, const struct uspawn_event *ev);
 void input_close(struct input *in);
 long input_rest(struct input *in);
+long input_slurp(struct input *in);
 
 /* One job's template arguments (one per input source), in one allocation. */
 struct jargs {
@@ -265,8 +270,11 @@ struct runner {
 	struct rjob **slots; /* each job stays put: the ring writes its pid */
 	unsigned nslots;
 	unsigned running;
-	uint64_t seq, done, failed;
-	uint64_t terminated; /* running jobs stopped by --halt now */
+	uint64_t seq, done, failed, succeeded;
+	uint64_t total;         /* all jobs, when known (--halt N%, --bar) */
+	int halted_by;          /* 1 + the halt_what that stopped the run, 0 if none */
+	uint64_t next_start_ns; /* --delay: no job starts before */
+	uint64_t terminated;    /* running jobs stopped by --halt now */
 	int worst;
 	int halting;
 	int signal;

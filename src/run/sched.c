@@ -176,6 +176,17 @@ static void submit(struct runner *r, struct uspawn_cmd *cmds, unsigned n)
 	r->running += n;
 }
 
+/* --delay: one start per delay; the next may start now (and then not before now + delay). */
+static int delay_over(struct runner *r, unsigned batched)
+{
+	uint64_t now = mono_ns();
+
+	if (batched || now < r->next_start_ns)
+		return 0;
+	r->next_start_ns = now + (uint64_t)(r->o->delay * 1e9);
+	return 1;
+}
+
 /* Spawn every ready line a slot is free for, as batches. */
 static void spawn_ready(struct runner *r)
 {
@@ -183,6 +194,8 @@ static void spawn_ready(struct runner *r)
 	unsigned n = 0;
 
 	while (!r->halting && !r->signal && r->running + n < limit(r)) {
+		if (r->o->delay > 0 && !delay_over(r, n))
+			break;
 		char *line = NULL;
 		struct jargs *args = NULL;
 		if (!next_job(r, &line, &args))
@@ -275,13 +288,32 @@ static uint64_t stop_running(struct runner *r)
 	return n;
 }
 
-static void failed(struct runner *r)
+/*
+ * --halt, after each job, as parallel counts: failures when one failed,
+ * successes when one succeeded, both for done; against N, or N% of all.
+ */
+static void halt_check(struct runner *r, int code)
 {
-	r->failed++;
-	if (r->o->halt == HALT_NEVER || r->failed < r->o->halt_fails || r->halting)
+	const struct opts *o = r->o;
+	uint64_t n;
+
+	if (code)
+		r->failed++;
+	else
+		r->succeeded++;
+	if (o->halt == HALT_NEVER || r->halting)
+		return;
+	if (o->halt_what == HALT_DONE)
+		n = r->failed + r->succeeded;
+	else if ((o->halt_what == HALT_FAIL) == !!code)
+		n = code ? r->failed : r->succeeded;
+	else
+		return;
+	if (o->halt_pct ? (double)n < (double)r->total * o->halt_pct / 100 : n < o->halt_fails)
 		return;
 	r->halting = 1;
-	if (r->o->halt == HALT_NOW)
+	r->halted_by = 1 + (int)o->halt_what;
+	if (o->halt == HALT_NOW)
 		r->terminated += stop_running(r);
 }
 
@@ -428,8 +460,7 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	if ((err = trace_add(&r->trace, i, j, ev->end_ns, status)))
 		run_write_error(r, r->o->trace, err);
 	job_clear(j);
-	if (code)
-		failed(r);
+	halt_check(r, code);
 }
 
 static void on_signal(struct runner *r, int sig)
@@ -490,6 +521,10 @@ static int timeouts(struct runner *r)
 	}
 	if (r->status.on && next > now + 100000000u)
 		next = now + 100000000u;
+	/* --delay: wake up for the next start when a slot waits for it */
+	if (r->o->delay > 0 && !r->halting && r->running < limit(r) && jobs_left(r) &&
+	    r->next_start_ns < next)
+		next = r->next_start_ns > now ? r->next_start_ns : now;
 	if (next == UINT64_MAX)
 		return -1;
 	return next <= now ? 0 : (int)((next - now + 999999) / 1000000);

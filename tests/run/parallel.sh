@@ -160,6 +160,34 @@ check "--resume, a broken joblog: status" 2 "$?"
 check "--resume, a broken joblog: message" "uring-run: $T/bad.tsv: line 2: not a joblog line" "$(cat "$T/e")"
 printf 'exit 0\n' > "$T/in"
 
+# --- --halt: fail, success, done; counts and percentages; the old numbers ---
+same "--halt now,success=1" -j1 --halt now,success=1 'echo {}; [ {} = b ]' ::: a b c
+want=123 same "--halt soon,fail=50%, not reached" -j1 --halt soon,fail=50% 'echo {}; exit {}' ::: 0 1 0 1 0 1 0 0
+want=123 same "--halt soon,fail=50%, reached" -j1 --halt soon,fail=50% 'echo {}; exit {}' ::: 1 1 0 1 1 0
+want=0 same "--halt soon,done=2" -j1 --halt soon,done=2 echo ::: a b c d
+want=123 same "--halt 2 (now,fail=1)" -j1 --halt 2 'echo {}; exit {}' ::: 0 3 0
+want=123 same "--halt 1 (soon,fail=1)" -j1 --halt 1 'echo {}; exit {}' ::: 0 3 0
+want=123 same "--halt 0 (never)" -j1 --halt 0 'echo {}; exit {}' ::: 0 3 0
+same "--halt soon,success=30%" -j1 --halt soon,success=30% 'echo {}; exit {}' ::: 1 0 1 0 0 0 0 0 0 0
+want=123 same "--halt now,done=25%" -j1 --halt now,done=25% 'echo {}; exit {}' ::: 1 0 1 0 0 0 0 0
+printf 'echo a; false\necho b\necho c\necho d\n' > "$T/in"
+same "--halt soon,success=50% of stdin's lines" -j1 --halt soon,success=50%
+printf 'exit 0\n' > "$T/in"
+"$RUN" -j1 --halt soon,success=1 'echo {}; [ {} = b ]' ::: a b c > "$T/o" 2> "$T/e"
+check "--halt success: status" 0 "$?"
+check "--halt success: messages" "uring-run: job 1 (echo a; [ a = b ]): exit status 1
+uring-run: stopped after 1 success: 1 job not started" "$(cat "$T/e")"
+for bad in 'soon,fail=0' 'now,fail=x%' 'soon,win=1' 'later,fail=1' 'soon,fail=101%' 3; do
+	"$RUN" --halt "$bad" ::: a > "$T/o" 2> "$T/e"
+	check "--halt $bad: status" 2 "$?"
+	grep -q "^uring-run: invalid --halt '$bad': " "$T/e" || fail "--halt $bad: $(cat "$T/e")"
+done
+
+# --- --delay: starts at least that far apart; the output as parallel's ---
+same "--delay" -j3 --keep-order --delay 0.2 --joblog log 'echo {}' ::: a b c
+awk -F'\t' 'NR > 1 {print $3}' "$T/u/log" | sort -n | awk 'NR > 1 && $1 - prev < 0.19 {bad = 1} {prev = $1} END {exit bad}' ||
+	fail "--delay 0.2: starts closer than 0.2 s: $(cat "$T/u/log")"
+
 # --- the joblog: the same columns but the times ---
 want=123 same "joblog" -j1 --halt never --joblog "$T/log" 'echo {}; echo e >&2; [ {} != b ]' ::: a b c
 masked "$T/log" > "$T/u.log"
