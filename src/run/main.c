@@ -229,14 +229,15 @@ int main(int argc, char **argv)
 	if (r.make.dry_run)
 		o.dry_run = 1;
 	r.results_rs = o.results && tmpl_has_rs(o.results);
-	if (open_input(&r) < 0 || (o.halt_pct > 0 && count_jobs(&r) < 0) ||
+	status_init(&r.status, o.status, o.bar, o.eta);
+	if (open_input(&r) < 0 ||
+	    ((o.halt_pct > 0 || r.status.bar || r.status.eta) && count_jobs(&r) < 0) ||
 	    (!o.dry_run && jobserver_setup(&r) < 0)) {
 		cleanup(&r);
 		return EXIT_USAGE;
 	}
 	if (!o.jobs && !r.js_on)
 		o.jobs = 1;
-	status_init(&r.status, o.status);
 	if (open_records(&r) < 0 || sig_open() < 0 || open_ring(&r) < 0) {
 		cleanup(&r);
 		return EXIT_USAGE;

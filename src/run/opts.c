@@ -95,6 +95,8 @@ enum {
 	OPT_RESUME,
 	OPT_RESUME_FAILED,
 	OPT_DELAY,
+	OPT_BAR,
+	OPT_ETA,
 };
 
 static const struct option longopts[] = {
@@ -124,6 +126,8 @@ static const struct option longopts[] = {
 	{"resume", no_argument, 0, OPT_RESUME},
 	{"resume-failed", no_argument, 0, OPT_RESUME_FAILED},
 	{"delay", required_argument, 0, OPT_DELAY},
+	{"bar", no_argument, 0, OPT_BAR},
+	{"eta", no_argument, 0, OPT_ETA},
 	{0, 0, 0, 0},
 };
 
@@ -428,6 +432,12 @@ static int one(struct opts *o, int c, const char *arg)
 		if (!*arg)
 			return bad("--results", arg, "expected a directory or a file name");
 		o->results = arg;
+		return 0;
+	case OPT_BAR:
+		o->bar = 1;
+		return 0;
+	case OPT_ETA:
+		o->eta = 1;
 		return 0;
 	case OPT_DELAY:
 		return parse_delay(o, arg);

@@ -51,6 +51,7 @@ struct opts {
 	unsigned halt_fails; /* --halt ...=N: N jobs (when halt_pct is 0) */
 	double halt_pct;     /* --halt ...=N%: N % of all jobs */
 	double delay;        /* --delay: seconds between starts */
+	int bar, eta;        /* --bar, --eta */
 	const char *joblog;
 	const char *trace;
 	const char *file; /* NULL or "-": stdin */
@@ -242,10 +243,12 @@ int trace_close(struct trace *t);
 /* status.c */
 struct status {
 	int on;
+	int bar, eta; /* --bar, --eta (on a terminal) */
 	int shown;
 	uint64_t last_ns;
+	uint64_t t0;
 };
-void status_init(struct status *s, enum status_mode mode);
+void status_init(struct status *s, enum status_mode mode, int bar, int eta);
 void status_show(struct runner *r, int force);
 void status_clear(struct status *s);
 
