@@ -226,25 +226,17 @@ static int parse_halt(struct opts *o, const char *v)
 	return 0;
 }
 
-static int parse_delay(struct opts *o, const char *v)
+/* Seconds (fractions allowed) for --timeout (> 0) and --delay (0 allowed too). */
+static int parse_seconds(const char *opt, const char *v, int zero_ok, double *out)
 {
 	char *end;
 
 	errno = 0;
-	o->delay = strtod(v, &end);
-	if (!*v || *end || errno || !(o->delay >= 0) || o->delay > 1e7)
-		return bad("--delay", v, "expected a number of seconds >= 0");
-	return 0;
-}
-
-static int parse_timeout(struct opts *o, const char *v)
-{
-	char *end;
-
-	errno = 0;
-	o->timeout = strtod(v, &end);
-	if (!*v || *end || errno || !(o->timeout > 0) || o->timeout > 1e7)
-		return bad("--timeout", v, "expected a number of seconds > 0");
+	*out = strtod(v, &end);
+	if (!*v || *end || errno || !(*out > 0 || (zero_ok && *out == 0)) || *out > 1e7)
+		return bad(opt, v,
+			   zero_ok ? "expected a number of seconds >= 0"
+				   : "expected a number of seconds > 0");
 	return 0;
 }
 
@@ -439,7 +431,7 @@ static int one(struct opts *o, int c, const char *arg)
 		o->trace = arg;
 		return 0;
 	case OPT_TIMEOUT:
-		return parse_timeout(o, arg);
+		return parse_seconds("--timeout", arg, 0, &o->timeout);
 	case OPT_JOBSERVER:
 		return parse_jobserver(o, arg);
 	case OPT_STATUS:
@@ -466,7 +458,7 @@ static int one(struct opts *o, int c, const char *arg)
 		o->eta = 1;
 		return 0;
 	case OPT_DELAY:
-		return parse_delay(o, arg);
+		return parse_seconds("--delay", arg, 1, &o->delay);
 	case OPT_RESUME:
 		o->resume = 1;
 		return 0;
