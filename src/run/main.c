@@ -62,8 +62,9 @@ static int jobserver_setup(struct runner *r)
 		o->jobs = 1;
 		break;
 	default:
-		/* no jobserver: a sub-make would run one job at a time, or as -j says */
-		if (!o->jobs && r->make.under_make)
+		/* a recipe of make without a jobserver: a sub-make would run one job at a
+		   time, or as make's -j says (MAKELEVEL: make ran us, not a shell's export) */
+		if (!o->jobs && r->make.under_make && getenv("MAKELEVEL"))
 			o->jobs = r->make.jobs > 0   ? (unsigned)r->make.jobs
 				  : r->make.jobs < 0 ? cpus()
 						     : 1;
