@@ -176,15 +176,15 @@ static void submit(struct runner *r, struct uspawn_cmd *cmds, unsigned n)
 	r->running += n;
 }
 
-/* --delay: one start per delay; the next may start now (and then not before now + delay). */
-static int delay_over(struct runner *r, unsigned batched)
+/* --delay: one start per batch, and not before the previous start + delay. */
+static int delay_waits(struct runner *r, unsigned batched)
 {
-	uint64_t now = mono_ns();
+	return batched || mono_ns() < r->next_start_ns;
+}
 
-	if (batched || now < r->next_start_ns)
-		return 0;
-	r->next_start_ns = now + (uint64_t)(r->o->delay * 1e9);
-	return 1;
+static void delay_started(struct runner *r)
+{
+	r->next_start_ns = mono_ns() + (uint64_t)(r->o->delay * 1e9);
 }
 
 /* Spawn every ready line a slot is free for, as batches. */
@@ -194,7 +194,7 @@ static void spawn_ready(struct runner *r)
 	unsigned n = 0;
 
 	while (!r->halting && !r->signal && r->running + n < limit(r)) {
-		if (r->o->delay > 0 && !delay_over(r, n))
+		if (r->o->delay > 0 && delay_waits(r, n))
 			break;
 		char *line = NULL;
 		struct jargs *args = NULL;
@@ -207,6 +207,8 @@ static void spawn_ready(struct runner *r)
 			free(args);
 			continue;
 		}
+		if (r->o->delay > 0)
+			delay_started(r);
 		if (r->o->dry_run) {
 			print_dry(r, line, args);
 			continue;
