@@ -111,8 +111,19 @@ check_build() {
 		[ "$d" -gt 0 ] || fail "$1: a server compiled nothing (per server:$delta)"
 	done
 	[ "$total" -eq "$NOBJ" ] || fail "$1: the servers compiled $total objects, expected $NOBJ (per server:$delta)"
-	! grep -q 'COMPILE_ERROR\|ERROR' "$DT"/distccd*.log || fail "$1: a server logged an error: $(grep -h ERROR "$DT"/distccd*.log | head -3)"
+	! grep -q 'COMPILE_ERROR' "$DT"/distccd*.log || fail "$1: a compile failed on a server: $(grep -h COMPILE_ERROR "$DT"/distccd*.log | head -3)"
 	[ "$differ" -eq 0 ] && echo "$1: $nobj objects identical, per server:$delta"
+}
+
+# quiet LOG: the build printed nothing but the distcc client's own notes.
+# Seen once under load: the client reported a connection a server closed
+# ("unexpected eof", "read failed while waiting for token SOUT"), and the
+# build still succeeded with every object compiled by a server. The compile
+# counts and the objects are checked all the same.
+quiet() {
+	grep -v '^distcc\[[0-9]*\] ' "$1" > "$1.rest"
+	grep '^distcc\[[0-9]*\] ' "$1" | sed 's/^/note: /'
+	[ ! -s "$1.rest" ] || { cat "$1.rest"; return 1; }
 }
 
 # 1. the reference: locally, stock make, no distcc
@@ -134,7 +145,7 @@ limit env USPAWN_SH_STATS="$DT/sh.stats" make -C "$P" -j8 -s SHELL="$SH" CC="dis
 	cat "$DT/make.log"
 	fail "make SHELL=uring-sh CC='distcc gcc' failed"
 }
-[ ! -s "$DT/make.log" ] || { cat "$DT/make.log"; fail "make SHELL=uring-sh: unexpected output"; }
+quiet "$DT/make.log" || fail "make SHELL=uring-sh: unexpected output"
 native=$(grep -c '^native' "$DT/sh.stats" 2> /dev/null)
 [ "${native:-0}" -ge "$NOBJ" ] || fail "make SHELL=uring-sh: only ${native:-0} lines ran in uring-sh"
 ! grep -v '^native' "$DT/sh.stats" | grep -q . || fail "uring-sh delegated: $(grep -v '^native' "$DT/sh.stats" | head -3)"
@@ -152,13 +163,15 @@ served
 	cat "$DT/run.log"
 	fail "uring-run --jobserver failed"
 }
-[ ! -s "$DT/run.log" ] || { cat "$DT/run.log"; fail "uring-run --jobserver: unexpected output (a sub-make without the jobserver?)"; }
+quiet "$DT/run.log" || fail "uring-run --jobserver: unexpected output (a sub-make without the jobserver?)"
 jobs=$(($(wc -l < "$DT/jobs.txt")))
 ok=$(awk -F'\t' 'NR > 1 && $7 == 0' "$DT/joblog" | wc -l)
 [ "$ok" -eq "$jobs" ] || fail "uring-run: $ok of $jobs jobs exited 0 in the joblog"
 (cd "$P" && gcc -o prog main.o d*/*.o) || fail "uring-run build: link failed"
 check_build "uring-run --jobserver"
 
+# a server's I/O errors (a client gone, a connection reset) are notes
+grep -h 'ERROR' "$DT"/distccd*.log | grep -v COMPILE_ERROR | sed 's/^/note: server: /'
 if [ "$fails" -ne 0 ]; then
 	for l in "$DT"/distccd*.log; do
 		echo "--- the end of $l" >&2
