@@ -4,7 +4,7 @@
  * whether uring-sh runs them itself (uring-run and the preload then start
  * uring-sh instead of /bin/sh).
  */
-#include "ast.h"
+#include "syntax/ast.h"
 #include "ush.h"
 
 int ush_full_parse(struct ush_arena *a, const char *text, size_t len)

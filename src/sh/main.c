@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "eval.h"
+#include "eval/eval.h"
 
 /*
  * In .lbss, which the linker puts after .bss: libc's variables then share

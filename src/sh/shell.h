@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
-#include "ast.h"
+#include "syntax/ast.h"
 #include "sh.h"
 
 /* A list of C strings, NULL-terminated, growing with malloc. */

@@ -11,7 +11,7 @@ if [ -z "$cc" ]; then
 fi
 mkdir -p "$work/corpus"
 sh_src="arena.c lex.c parse.c classify.c check.c expand.c env.c path.c spawn.c fmt.c"
-sh_src="$sh_src syntax.c syntax_lex.c syntax_word.c"
+sh_src="$sh_src syntax/parser.c syntax/lexer.c syntax/word.c"
 files=
 for f in $sh_src; do files="$files $src/src/sh/$f"; done
 if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \

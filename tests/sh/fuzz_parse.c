@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "sh.h"
-#include "ast.h"
+#include "syntax/ast.h"
 
 static char buf[1 << 20];
 static char *env[] = {"PATH=/usr/bin:/bin", "X=a  b", "E=", "HOME=/root", NULL};

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../../src/sh/state.c"
-#include "../../src/sh/words.c"
-#include "../../src/sh/words_param.c"
-#include "../../src/sh/words_tilde.c"
+#include "../../src/sh/state/vars.c"
+#include "../../src/sh/expand/words.c"
+#include "../../src/sh/expand/param.c"
+#include "../../src/sh/expand/tilde.c"
 
 static char msgbuf[1024];
 static jmp_buf failed;
