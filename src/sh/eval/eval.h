@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The evaluator's own pieces (eval*.c, jobs.c, redirect.c, trap.c, func.c,
- * shell_builtins.c): what they share beyond shell.h.
+ * The evaluator's own pieces (eval/: eval.c, simple.c, cmdsubst.c, child.c,
+ * jobs.c, redirect.c, trap.c, func.c) and the builtins: what they share
+ * beyond shell.h.
  */
 #ifndef USH_EVAL_H
 #define USH_EVAL_H
@@ -82,20 +83,21 @@ int redirect_dup(struct redirsave *sv, int fd, int target);
 /* keep fds the shell opens itself clear of the 0-9 users can name */
 int fd_high(int fd);
 
-/* jobs.c */
+/* child.c: subshells, pipelines, background jobs */
 /* fork a subshell: 0 in the child (with the state a subshell starts with) */
 pid_t fork_sub(struct shell *sh);
 /* wait for a forked child; the status as $? (with dash's signal messages) */
 int wait_child(struct shell *sh, pid_t pid);
-int status_of(int ws);
 int eval_pipe(struct shell *sh, struct node *n);
 int eval_background(struct shell *sh, struct node *n);
 int eval_subshell(struct shell *sh, struct node *n);
-/* the wait builtin */
-int jobs_wait(struct shell *sh, int argc, char **argv);
+/* the libuspawn handle every spawn of a foreground job goes through */
 struct uspawn *jobs_spawner(struct shell *sh);
 /* in a forked child: run the tree and exit */
 void eval_in_child(struct shell *sh, struct node *n) __attribute__((noreturn));
+
+/* jobs.c: $? of a wait status (dash names a signal that killed a job) */
+int status_of(int ws);
 
 /* trap.c */
 extern volatile sig_atomic_t trap_pending;
@@ -105,11 +107,6 @@ int trap_any(struct shell *sh);          /* a trap is set (no exec of the last c
 int trap_set(int sig);                   /* sig has an action (not default, not ignored) */
 int trap_builtin(struct shell *sh, int argc, char **argv);
 int trap_waiting_sig(void); /* a trapped signal that interrupted wait, or 0 */
-
-/* jobs.c: the job builtins (no job control: dash's non-interactive behaviour) */
-int b_jobs(struct shell *sh, int argc, char **argv);
-int b_fg(struct shell *sh, int argc, char **argv);
-int b_bg(struct shell *sh, int argc, char **argv);
 
 /* getopts.c */
 int b_getopts(struct shell *sh, int argc, char **argv);
@@ -141,7 +138,7 @@ int func_call(struct shell *sh, struct node *body, char **argv);
 /* local: save the variable until the function returns */
 int func_local(struct shell *sh, const char *name, size_t n);
 
-/* shell_builtins.c */
+/* builtins/table.c */
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
 enum { BI_SPECIAL = 1, BI_ASSIGN = 2 };
 struct builtin {
