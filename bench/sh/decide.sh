@@ -44,9 +44,18 @@ cd "$tmp"
 run "$tool" --dump "$@" > dump 2> counts
 echo "corpus: $* ($(sed 's/^decide-lines: //' counts))"
 command -v valgrind > /dev/null || { echo "decide.sh: valgrind is needed" >&2; exit 2; }
-run valgrind --tool=callgrind --toggle-collect=decide_one --callgrind-out-file="$tmp/cg" \
-	"$tool" --once "$@" > /dev/null 2> "$tmp/vg" || { cat "$tmp/vg" >&2; exit 1; }
-lines=$(sed 's/^decide-lines: \([0-9]*\) lines.*/\1/' counts)
-ir=$(awk '/^summary:/ { print $2 }' "$tmp/cg")
-awk -v ir="$ir" -v n="$lines" 'BEGIN { printf "callgrind: %d instructions in decide_one for %d lines: %.0f per line\n", ir, n, n ? ir / n : 0 }'
+# the lines by how they go (the same under the old and the new code)
+awk -F '\t' '$1 == "direct" { print $2 > "direct.txt"; next } { print $2 > "other.txt" }' dump
+# instructions per decision in decide_one(), for a corpus
+per_line() {
+	run valgrind --tool=callgrind --toggle-collect=decide_one --callgrind-out-file="$tmp/cg" \
+		"$tool" --once "$@" > /dev/null 2> "$tmp/vg" || { cat "$tmp/vg" >&2; exit 1; }
+	n=$(sed -n 's/^decide-lines: \([0-9]*\) lines.*/\1/p' "$tmp/vg")
+	ir=$(awk '/^summary:/ { print $2 }' "$tmp/cg")
+	awk -v ir="$ir" -v n="$n" 'BEGIN { printf "%9.0f instructions per line (%d lines)", n ? ir / n : 0, n }'
+}
+echo "callgrind, decide_one():"
+echo "  all lines     $(per_line "$@")"
+[ -s direct.txt ] && echo "  direct lines  $(per_line "$tmp/direct.txt")"
+[ -s other.txt ] && echo "  other lines   $(per_line "$tmp/other.txt")"
 echo "wall time (provisional under load): $(run "$tool" --time "${ROUNDS:-20}" "$@")"

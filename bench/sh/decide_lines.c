@@ -33,28 +33,19 @@ struct plan {
 	unsigned nfa;
 };
 
-/*
- * The decision as src/run/how.c and src/preload/line.c take it (both the
- * same, uring-sh present), in the preload's 64 KiB arena.
- */
+/* The decision as src/run/how.c and src/preload/line.c take it (uring-sh present). */
 __attribute__((noinline)) static enum how decide_one(struct ush_arena *a, const char *line,
 						     size_t len, char **envp, struct plan *p)
 {
-	struct ush_line l;
+	const char *why;
 
 	a->used = 0;
-	enum ush_class c = ush_parse(a, line, len, &l);
-	if (c == USH_SPAWN || c == USH_NATIVE)
-		c = ush_check(&l, envp);
-	if (c == USH_DELEGATE && ush_full_parse(a, line, len))
-		return HOW_URING_SH;
-	if (c == USH_NATIVE)
-		return HOW_URING_SH;
-	if (c != USH_SPAWN)
-		return HOW_SH;
 	struct ush_spawn *sp = ush_alloc(a, sizeof *sp);
-	if (!sp || ush_prepare_spawn(a, &l, envp, sp) < 0 || sp->lookup_error)
+	if (!sp)
 		return HOW_SH;
+	enum ush_how h = ush_decide(a, line, len, "/bin/sh", envp, sp, &why);
+	if (h != USH_DIRECT)
+		return h == USH_URING_SH ? HOW_URING_SH : HOW_SH;
 	p->path = sp->path;
 	p->argv = sp->argv;
 	p->envp = sp->envp;

@@ -204,6 +204,7 @@ int main(int argc, char **argv, char **envp)
 	int aliases = alias_mentioned(text, len);
 	stats(envp, "native", err ? "syntax error" : NULL);
 	sh.a = &a;
+	sh.ops = &eval_ops;
 	/* -c LINE [NAME [ARG...]], or FILE [ARG...] */
 	int name = file ? i : i + 1;
 	sh.arg0 = name < argc ? argv[name] : argv[0];

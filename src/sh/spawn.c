@@ -50,6 +50,7 @@ int ush_prepare_spawn(struct ush_arena *a, struct ush_line *line, char *const *e
 
 	memset(sp, 0, sizeof *sp);
 	sp->cmd = c;
+	sp->lineno = c->lineno;
 	for (unsigned i = 0; i < c->nargs; i++)
 		if (expand_fields(&x, &c->args[i], &av) < 0)
 			return -1;
@@ -116,7 +117,7 @@ int ush_spawn_error(const struct ush_spawn *sp, const char *arg0, int error,
 	struct out o = {buf, 0, n ? n - 1 : 0};
 	int status = 2;
 
-	out_prefix(&o, arg0, sp->cmd->lineno);
+	out_prefix(&o, arg0, sp->lineno);
 	if (stage == USPAWN_STAGE_ACTION && stage_index < sp->nactions) {
 		const struct uspawn_fa *fa = &sp->actions[stage_index];
 		if (fa->op == USPAWN_FA_OPEN) {

@@ -143,6 +143,7 @@ struct ush_spawn {
 	struct uspawn_fa *actions; /* one per redirection, in order */
 	unsigned nactions;
 	struct ush_cmd *cmd;
+	unsigned lineno;  /* dash's line number of the command, for messages */
 	int lookup_error; /* nonzero: not found (the errno for the message) */
 	int path_idx;     /* the $PATH entry path came from; -1: argv[0] has a '/' */
 	const char *pathvar;
@@ -176,6 +177,25 @@ int ush_spawn_retry(struct ush_spawn *sp, int error);
  */
 int ush_spawn_error(const struct ush_spawn *sp, const char *arg0, int error,
 		    enum uspawn_stage stage, unsigned stage_index, char *buf, size_t n);
+
+/* How `sh -c LINE` runs: ush_decide()'s answer. */
+enum ush_how {
+	USH_DIRECT = 1, /* one external command: spawn sp as it is */
+	USH_URING_SH,   /* uring-sh runs it as dash would */
+	USH_SH,         /* /bin/sh must: a syntax error, the command not found, too long */
+};
+
+/*
+ * The line's decision, taken on uring-sh's own parser and expander with
+ * envp as the environment and arg0 as $0: USH_DIRECT with sp ready to
+ * spawn (argv, envp, path, file actions), or where it goes and *reason
+ * why. A command that is not found is USH_SH with sp filled and
+ * sp->lookup_error set (ush_spawn_error() words it). Takes its memory from
+ * a, from a->used on (sp's strings live there); nothing else is allocated
+ * or changed: no global state.
+ */
+enum ush_how ush_decide(struct ush_arena *a, const char *text, size_t len, const char *arg0,
+			char *const *envp, struct ush_spawn *sp, const char **reason);
 
 /*
  * For a line ush_parse() delegates: 1 when uring-sh's full parser accepts

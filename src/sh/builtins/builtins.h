@@ -21,6 +21,9 @@ struct bi_ctx {
 	void *ctx;
 };
 
+/* names.c: the builtin called name's place in list.h, -1 when it is none */
+int builtin_index(const char *name);
+
 /* argv[0] is the builtin's name ("[" selects the bracket form). Returns $?. */
 int bi_test(struct bi_ctx *c, int argc, char **argv);
 int bi_printf(struct bi_ctx *c, int argc, char **argv);

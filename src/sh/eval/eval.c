@@ -442,7 +442,7 @@ int eval_text(struct shell *sh, const char *text, size_t len)
 }
 
 /* dash's prefix: "$0: LINE: ", and the builtin running when there is one */
-void shell_msg(struct shell *sh, const char *a, const char *b, const char *c, const char *d)
+static void eval_msg(struct shell *sh, const char *a, const char *b, const char *c, const char *d)
 {
 	const char *p[] = {a, b, c, d};
 	size_t cap = 64 + strlen(sh->arg0) + (ev.cmdname ? strlen(ev.cmdname) : 0);
@@ -464,8 +464,10 @@ void shell_msg(struct shell *sh, const char *a, const char *b, const char *c, co
 	free(o.buf);
 }
 
-void shell_fail(struct shell *sh, int status, const char *a, const char *b, const char *c)
-{
-	shell_msg(sh, a, b, c, NULL);
-	shell_exit(sh, status);
-}
+const struct shell_ops eval_ops = {
+	.cmdsubst = eval_cmdsubst,
+	.msg = eval_msg,
+	.exit = eval_exit,
+	.path_changed = cmdtable_clear,
+	.optind_changed = getopts_reset,
+};

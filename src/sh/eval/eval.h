@@ -107,6 +107,8 @@ int trap_any(struct shell *sh);          /* a trap is set (no exec of the last c
 int trap_set(int sig);                   /* sig has an action (not default, not ignored) */
 int trap_builtin(struct shell *sh, int argc, char **argv);
 int trap_waiting_sig(void); /* a trapped signal that interrupted wait, or 0 */
+/* leave the shell (shell_exit through eval_ops): the EXIT trap first */
+void eval_exit(struct shell *sh, int status) __attribute__((noreturn));
 
 /* getopts.c */
 int b_getopts(struct shell *sh, int argc, char **argv);

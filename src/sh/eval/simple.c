@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "decide/decide.h"
 #include "eval/eval.h"
 
 static void free_fields(struct strvec *sv)
@@ -30,38 +31,6 @@ const char *eval_pathvar(struct shell *sh)
 static int exec_status(int e)
 {
 	return e == EACCES ? 126 : (e == ENOENT || e == ENOTDIR) ? 127 : 2;
-}
-
-/* a word whose expansion has no effect but its value: safe to expand twice */
-static int word_pure(const struct word *w)
-{
-	for (unsigned i = 0; i < w->nparts; i++) {
-		const struct wpart *p = &w->parts[i];
-		if (p->type == WP_CMDSUB || p->type == WP_ARITH)
-			return 0;
-		if (p->type == WP_PARAM &&
-		    (p->param->op == PE_ASSIGN || p->param->op == PE_ERROR ||
-		     p->param->op == PE_BAD || (p->param->arg && !word_pure(p->param->arg))))
-			return 0;
-	}
-	return 1;
-}
-
-static int simple_pure(struct shell *sh, const struct node *n)
-{
-	if (sh->opts & (OPT_NOUNSET | OPT_XTRACE))
-		return 0;
-	for (unsigned i = 0; i < n->u.simple.nargs; i++)
-		if (!word_pure(&n->u.simple.args[i]))
-			return 0;
-	for (unsigned i = 0; i < n->u.simple.nassigns; i++)
-		if (!word_pure(&n->u.simple.assigns[i].value))
-			return 0;
-	/* an exec failure is reported by the shell: its fd 2 must be the command's */
-	for (const struct redir *r = n->redirs; r; r = r->next)
-		if (r->fd == 2 || !word_pure(r->op == R_HEREDOC ? &r->body : &r->target))
-			return 0;
-	return 1;
 }
 
 static void expand_args(struct shell *sh, const struct node *n, struct strvec *av)
@@ -491,7 +460,7 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 	struct lookup lk;
 	const char *pathvar;
 
-	if (n->type != N_SIMPLE || !simple_pure(sh, n))
+	if (n->type != N_SIMPLE || !simple_pure(n, sh->opts))
 		return 0;
 	if (!external_lookup(sh, n, &c, &lk, &pathvar))
 		goto fork;

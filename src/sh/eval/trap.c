@@ -200,7 +200,7 @@ int trap_builtin(struct shell *sh, int argc, char **argv)
 	return status;
 }
 
-void shell_exit(struct shell *sh, int status)
+void eval_exit(struct shell *sh, int status)
 {
 	sh->status = status;
 	if (!exiting && action[0]) {

@@ -64,7 +64,7 @@ static char *join_params(struct xp *x, char which, int quoted, size_t *len)
 
 	for (unsigned i = 0; i < sh->nparams; i++)
 		n += strlen(sh->params[i]) + 1;
-	char *s = malloc(n + 1), *p = s;
+	char *s = shell_alloc(sh, n + 1), *p = s;
 	if (!s)
 		return NULL;
 	for (unsigned i = 0; i < sh->nparams; i++) {
@@ -107,7 +107,7 @@ static void emit_params(struct xp *x, char which, int quoted)
 		return;
 	}
 	emit_joined(x, which, quoted, s, n);
-	free(s);
+	shell_free(x->sh, s);
 }
 
 /* the smallest/largest prefix/suffix of s matching pat removed: [*b, *e) stays */
@@ -163,7 +163,7 @@ static void xp_trim(struct xp *x, const struct param *p, const char *v, int quot
 	/* the value is taken before the pattern expands ($((x=1)) may change it) */
 	char *val = is_at(p)            ? join_params(x, p->name[0], quoted, &n)
 		    : pure_word(p->arg) ? (char *)v
-					: strdup(v);
+					: shell_strdup(x->sh, v);
 
 	if (!val) {
 		x->oom = 1;
@@ -185,7 +185,7 @@ static void xp_trim(struct xp *x, const struct param *p, const char *v, int quot
 	}
 	xp_free(&px);
 	if (val != v)
-		free(val);
+		shell_free(x->sh, val);
 }
 
 static void emit_number(struct xp *x, size_t v, int quoted)
@@ -217,7 +217,7 @@ static const char *assign(struct xp *x, const struct param *p, char *tmp, size_t
 	}
 	if (shvar_set(sh, p->name, p->n, v, 0) < 0)
 		shell_exit(sh, 2);
-	free(v);
+	shell_free(sh, v);
 	return shell_param(sh, p->name, p->n, tmp, tmpn);
 }
 

@@ -73,6 +73,9 @@ void xp_tilde(struct xp *x, const struct wpart *p)
 				return;
 			}
 		} else {
+			/* decide/'s shell reads no files (dash would ask NSS) */
+			if (x->sh->view)
+				shell_fail(x->sh, 2, "~user", NULL, NULL);
 			char *home = passwd_home(p->s, p->n);
 			if (home) {
 				xp_add(x, home, strlen(home), A_QUOTED);

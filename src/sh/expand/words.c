@@ -53,11 +53,11 @@ void xp_init(struct xp *x, struct shell *sh, int mode)
 void xp_free(struct xp *x)
 {
 	if (x->s != x->in_s) {
-		free(x->s);
-		free(x->a);
+		shell_free(x->sh, x->s);
+		shell_free(x->sh, x->a);
 	}
 	if (x->r != x->in_r)
-		free(x->r);
+		shell_free(x->sh, x->r);
 }
 
 static int xp_room(struct xp *x, size_t more)
@@ -67,11 +67,11 @@ static int xp_room(struct xp *x, size_t more)
 	size_t cap = x->cap * 2;
 	while (cap < x->n + more)
 		cap *= 2;
-	char *s = malloc(cap);
-	unsigned char *a = malloc(cap);
+	char *s = shell_alloc(x->sh, cap);
+	unsigned char *a = shell_alloc(x->sh, cap);
 	if (!s || !a) {
-		free(s);
-		free(a);
+		shell_free(x->sh, s);
+		shell_free(x->sh, a);
 		x->oom = 1;
 		return -1;
 	}
@@ -79,8 +79,8 @@ static int xp_room(struct xp *x, size_t more)
 	if (x->mode == X_FIELDS)
 		memcpy(a, x->a, x->n);
 	if (x->s != x->in_s) {
-		free(x->s);
-		free(x->a);
+		shell_free(x->sh, x->s);
+		shell_free(x->sh, x->a);
 	}
 	x->s = s;
 	x->a = a;
@@ -139,14 +139,14 @@ void xp_region(struct xp *x, size_t beg, int nulonly)
 		return;
 	if (x->nr == x->rcap) {
 		unsigned cap = x->rcap * 2;
-		struct region *r = malloc(cap * sizeof *r);
+		struct region *r = shell_alloc(x->sh, cap * sizeof *r);
 		if (!r) {
 			x->oom = 1;
 			return;
 		}
 		memcpy(r, x->r, x->nr * sizeof *r);
 		if (x->r != x->in_r)
-			free(x->r);
+			shell_free(x->sh, x->r);
 		x->r = r;
 		x->rcap = cap;
 	}
@@ -176,7 +176,7 @@ static void xp_cmdsub(struct xp *x, struct node *cmd, int quoted)
 			xp_region(x, x->n, 0);
 		return;
 	}
-	char *out = eval_cmdsubst(x->sh, cmd, &len);
+	char *out = x->sh->ops->cmdsubst(x->sh, cmd, &len);
 	if (!out) {
 		x->oom = 1;
 		return;
@@ -326,6 +326,9 @@ static int emit_field(struct splitter *sp, size_t beg, size_t end)
 		if (!(x->a[i] & A_QUOTED) && (x->s[i] == '*' || x->s[i] == '?' || x->s[i] == '['))
 			meta = 1;
 	}
+	/* decide/'s shell does not glob (glob.c works on the heap): it refuses */
+	if (meta && !sp->noglob && x->sh->view)
+		shell_fail(x->sh, 2, "pathname expansion", NULL, NULL);
 	if (meta && !sp->noglob) {
 		char *pat = malloc(2 * len + 1), *q = pat;
 		if (!pat)
@@ -350,7 +353,7 @@ static int emit_field(struct splitter *sp, size_t beg, size_t end)
 			free(pat);
 		}
 	}
-	char *f = malloc(len + 1), *q = f;
+	char *f = shell_alloc(x->sh, len + 1), *q = f;
 	if (!f)
 		return -1;
 	for (size_t i = beg; i < end; i++)
@@ -358,7 +361,7 @@ static int emit_field(struct splitter *sp, size_t beg, size_t end)
 			*q++ = x->s[i];
 	*q = 0;
 	if (strvec_push(sp->out, f) < 0) {
-		free(f);
+		shell_free(x->sh, f);
 		return -1;
 	}
 	return 0;
@@ -446,7 +449,7 @@ static int literal_word(struct shell *sh, const struct word *w, int mode, char *
 			return 0;
 		len += p->n;
 	}
-	char *s = malloc(len + 1);
+	char *s = shell_alloc(sh, len + 1);
 	if (!s)
 		return -1;
 	len = 0;
@@ -476,12 +479,12 @@ static int assignment_word(const struct word *w)
 	return i && i < n && s[i] == '=';
 }
 
-static int push_string(struct strvec *out, char *s)
+static int push_string(struct shell *sh, struct strvec *out, char *s)
 {
 	if (!s)
 		return -1;
 	if (strvec_push(out, s) < 0) {
-		free(s);
+		shell_free(sh, s);
 		return -1;
 	}
 	return 0;
@@ -498,7 +501,7 @@ int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strv
 		if (lit < 0)
 			return -1;
 		if (lit) {
-			if (push_string(out, s) < 0)
+			if (push_string(sh, out, s) < 0)
 				return -1;
 			continue;
 		}
@@ -510,7 +513,7 @@ int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strv
 		xp_word(&x, &w[i], C_PLAIN);
 		int r = -1;
 		if (!x.oom)
-			r = as_string ? push_string(out, xp_string(&x)) : fields_out(&x, out);
+			r = as_string ? push_string(sh, out, xp_string(&x)) : fields_out(&x, out);
 		xp_free(&x);
 		if (r < 0)
 			return -1;
@@ -521,7 +524,7 @@ int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strv
 /* the buffer as a malloc'd string (X_STRING, X_PATTERN: already quote-removed or escaped) */
 static char *xp_string(struct xp *x)
 {
-	char *s = malloc(x->n + 1);
+	char *s = shell_alloc(x->sh, x->n + 1);
 
 	if (s) {
 		memcpy(s, x->s, x->n);
@@ -536,7 +539,7 @@ static char *expand_as(struct shell *sh, const struct word *w, int mode)
 	char *s = NULL;
 
 	if (!w)
-		return strdup("");
+		return shell_strdup(sh, "");
 	int lit = literal_word(sh, w, mode, &s);
 	if (lit)
 		return lit < 0 ? NULL : s;

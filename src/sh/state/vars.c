@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "eval/eval.h" /* cmdtable_clear */
 #include "shell.h"
 #include "lex.h" /* ush_is_name */
 
@@ -39,9 +38,12 @@ int strvec_push(struct strvec *sv, char *s)
 {
 	if (sv->n + 2 > sv->cap) {
 		unsigned cap = sv->cap ? sv->cap * 2 : 8;
-		char **nv = realloc(sv->v, cap * sizeof *nv);
+		char **nv = sv->a ? ush_alloc(sv->a, cap * sizeof *nv)
+				  : realloc(sv->v, cap * sizeof *nv);
 		if (!nv)
 			return -1;
+		if (sv->a && sv->n)
+			memcpy(nv, sv->v, sv->n * sizeof *nv);
 		sv->v = nv;
 		sv->cap = cap;
 	}
@@ -52,7 +54,8 @@ int strvec_push(struct strvec *sv, char *s)
 
 void strvec_free(struct strvec *sv)
 {
-	free(sv->v);
+	if (!sv->a)
+		free(sv->v);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
 }
@@ -250,8 +253,18 @@ static struct var *var_find(struct shell *sh, const char *name, size_t n)
 	return v->text ? v : NULL;
 }
 
+char *shell_strdup(struct shell *sh, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = shell_alloc(sh, n);
+
+	return d ? memcpy(d, s, n) : NULL;
+}
+
 const char *shvar_get(struct shell *sh, const char *name, size_t n)
 {
+	if (sh->view)
+		return shvar_view_get(sh, name, n);
 	struct var *v = var_find(sh, name, n);
 
 	return v && (v->flags & V_SET) ? v->text + n + 1 : NULL;
@@ -285,6 +298,8 @@ static int is_path(const char *name, size_t n)
 
 int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, unsigned flags)
 {
+	if (sh->view)
+		return -1; /* decide/'s shell stores nothing */
 	struct vartab *t = tab_of(sh);
 	struct var *v = var_make(t, name, n);
 
@@ -295,7 +310,7 @@ int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, u
 		return -1;
 	}
 	/* OPTIND restarts getopts, and refuses what is not a number */
-	if (value && n == 6 && !memcmp(name, "OPTIND", 6) && getopts_reset(sh, value) < 0)
+	if (value && n == 6 && !memcmp(name, "OPTIND", 6) && sh->ops->optind_changed(sh, value) < 0)
 		return -1;
 	if (value && (sh->opts & OPT_ALLEXPORT))
 		flags |= SHVAR_EXPORT;
@@ -303,7 +318,7 @@ int shvar_set(struct shell *sh, const char *name, size_t n, const char *value, u
 	if (value && var_setvalue(v, value) < 0)
 		return -1;
 	if (value && is_path(name, n))
-		cmdtable_clear();
+		sh->ops->path_changed();
 	v->flags |= flags;
 	if (v->flags & SHVAR_EXPORT)
 		t->env_dirty = 1;
@@ -321,12 +336,12 @@ int shvar_unset(struct shell *sh, const char *name, size_t n)
 		readonly_msg(sh, "unset: ", name, n);
 		return -1;
 	}
-	if (n == 6 && !memcmp(name, "OPTIND", 6) && getopts_reset(sh, NULL) < 0)
+	if (n == 6 && !memcmp(name, "OPTIND", 6) && sh->ops->optind_changed(sh, NULL) < 0)
 		return -1;
 	if (v->flags & SHVAR_EXPORT)
 		t->env_dirty = 1;
 	if (is_path(name, n))
-		cmdtable_clear();
+		sh->ops->path_changed();
 	if (var_clear(v) < 0)
 		return -1;
 	v->flags &= V_OWNED;
@@ -428,10 +443,10 @@ void shvar_restore(struct shell *sh, void *saved)
 		if (v->flags & SHVAR_EXPORT || s->flags & SHVAR_EXPORT)
 			t->env_dirty = 1;
 		if (is_path(s->name, s->n))
-			cmdtable_clear();
+			sh->ops->path_changed();
 		/* dash runs OPTIND's callback when a local or a prefix assignment ends */
 		if (s->value && s->n == 6 && !memcmp(s->name, "OPTIND", 6))
-			getopts_reset(sh, s->value);
+			sh->ops->optind_changed(sh, s->value);
 		if (s->value) {
 			var_setvalue(v, s->value);
 		} else {
@@ -480,21 +495,30 @@ static const char *opt_letters(struct shell *sh, char *tmp)
 /* $* and $@ as one string: joined with the first character of IFS */
 static const char *params_joined(struct shell *sh)
 {
-	struct vartab *t = tab_of(sh);
 	const char *ifs = shvar_get(sh, "IFS", 3);
 	char sep = ifs ? ifs[0] : ' ';
 	size_t len = 1;
+	char *join;
 
 	for (unsigned i = 0; i < sh->nparams; i++)
 		len += strlen(sh->params[i]) + 1;
-	if (len > t->joincap) {
-		char *j = realloc(t->join, len);
-		if (!j)
-			return NULL;
-		t->join = j;
-		t->joincap = len;
+	if (sh->view) {
+		/* decide/'s shell: in its arena */
+		join = shell_alloc(sh, len);
+	} else {
+		struct vartab *t = tab_of(sh);
+		if (len > t->joincap) {
+			char *j = realloc(t->join, len);
+			if (!j)
+				return NULL;
+			t->join = j;
+			t->joincap = len;
+		}
+		join = t->join;
 	}
-	char *p = t->join;
+	if (!join)
+		return NULL;
+	char *p = join;
 	for (unsigned i = 0; i < sh->nparams; i++) {
 		size_t l = strlen(sh->params[i]);
 		if (i && sep)
@@ -503,7 +527,7 @@ static const char *params_joined(struct shell *sh)
 		p += l;
 	}
 	*p = 0;
-	return t->join;
+	return join;
 }
 
 /* a positional parameter number (decimal digits, as dash reads ${010}) */
