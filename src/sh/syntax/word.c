@@ -70,7 +70,8 @@ static void wbuf_flush(struct psr *P, struct wbuf *b)
 	b->litn = b->litcap = 0;
 }
 
-void wbuf_char(struct psr *P, struct wbuf *b, int c, int quoted)
+/* n characters of literal text (with the quoting given) */
+static void wbuf_chars(struct psr *P, struct wbuf *b, const char *s, size_t n, int quoted)
 {
 	b->dqopen = 0;
 	if (b->haslit && b->litq != quoted)
@@ -79,8 +80,10 @@ void wbuf_char(struct psr *P, struct wbuf *b, int c, int quoted)
 		b->haslit = 1;
 		b->litq = quoted;
 	}
-	if (b->litn + 1 >= b->litcap) {
+	if (b->litn + n >= b->litcap) {
 		size_t cap = b->litcap ? b->litcap * 2 : 16;
+		while (b->litn + n >= cap)
+			cap *= 2;
 		char *nl = syn_alloc(P, cap);
 
 		if (b->litn)
@@ -88,8 +91,16 @@ void wbuf_char(struct psr *P, struct wbuf *b, int c, int quoted)
 		b->lit = nl;
 		b->litcap = cap;
 	}
-	b->lit[b->litn++] = (char)c;
-	b->adds++;
+	memcpy(b->lit + b->litn, s, n);
+	b->litn += n;
+	b->adds += n;
+}
+
+void wbuf_char(struct psr *P, struct wbuf *b, int c, int quoted)
+{
+	char ch = (char)c;
+
+	wbuf_chars(P, b, &ch, 1, quoted);
 }
 
 /* "" and '' are one quoted empty literal, so the word exists. */
@@ -124,6 +135,21 @@ static int is_meta(int c)
 {
 	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' ||
 	       c == '>' || c == '(' || c == ')';
+}
+
+/*
+ * A character that is only itself in a word read in mode (M_UNQ or M_DQ):
+ * none that ends it, quotes, escapes, expands or starts a line.
+ */
+static int plain_char(int c, int mode)
+{
+	/* bit 1: special inside "..."; bit 2: outside too (the metacharacters) */
+	static const unsigned char special[256] = {
+		['\\'] = 3, ['$'] = 3, ['`'] = 3,  ['\''] = 3, ['"'] = 3,
+		['\n'] = 3, [' '] = 2, ['\t'] = 2, [';'] = 2,  ['&'] = 2,
+		['|'] = 2,  ['<'] = 2, ['>'] = 2,  ['('] = 2,  [')'] = 2,
+	};
+	return !(special[c] & (mode == M_DQ ? 1 : 2));
 }
 
 static int name_start(int c)
@@ -614,6 +640,16 @@ void word_read(struct psr *P, struct wbuf *b, int mode)
 			dollar(P, b, mode);
 		} else if (c == '`') {
 			backquote(P, b, q, mode == M_DQ || mode == M_VARDQ);
+		} else if (mode == M_UNQ || mode == M_DQ) {
+			/* the run of plain characters, at once (the most of any line) */
+			size_t n = 1;
+			/* a newline (counted by lex_adv) is a run of its own */
+			while (c != '\n' && P->p + n < P->end &&
+			       plain_char((unsigned char)P->p[n], mode))
+				n++;
+			wbuf_chars(P, b, P->p, n, q);
+			P->p += n - 1;
+			lex_adv(P);
 		} else {
 			wbuf_char(P, b, c, q);
 			lex_adv(P);
