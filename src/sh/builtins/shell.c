@@ -54,17 +54,6 @@ int bi_number(const char *s, int *out)
 	return 0;
 }
 
-int bi_is_name(const char *s, size_t n)
-{
-	if (!n || !(s[0] == '_' || ((s[0] | 32) >= 'a' && (s[0] | 32) <= 'z')))
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if (!(s[i] == '_' || ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') ||
-		      (s[i] >= '0' && s[i] <= '9')))
-			return 0;
-	return 1;
-}
-
 void bi_out_line(const char *s)
 {
 	size_t n = strlen(s);

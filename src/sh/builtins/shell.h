@@ -17,7 +17,6 @@ int bi_fail(struct shell *sh, const char *a, const char *b, const char *c);
 int bi_options(struct shell *sh, char **argv, int *i, const char *allowed, char *seen);
 /* dash's number(): strtoimax's syntax (blanks, sign), the whole string, 0..INT_MAX */
 int bi_number(const char *s, int *out);
-int bi_is_name(const char *s, size_t n);
 /* s and a newline on fd 1 */
 void bi_out_line(const char *s);
 

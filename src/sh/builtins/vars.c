@@ -60,7 +60,7 @@ static int declare(struct shell *sh, int argc, char **argv, unsigned flag, const
 	for (; argv[i]; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-		if (!bi_is_name(argv[i], n)) {
+		if (!lex_is_name(argv[i], n)) {
 			char *name = strndup(argv[i], n);
 			if (!name)
 				eval_oom(sh);

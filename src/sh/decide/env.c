@@ -11,17 +11,6 @@
 #include <unistd.h>
 #include "decide/decide.h"
 
-static int is_name(const char *s, size_t n)
-{
-	if (!n || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(s[i] == '_' || (s[i] >= '0' && s[i] <= '9') ||
-		      ((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z')))
-			return 0;
-	return 1;
-}
-
 static size_t name_len(const char *e)
 {
 	const char *eq = strchr(e, '=');
@@ -74,7 +63,7 @@ char **env_child(struct ush_arena *a, char *const *envp, const struct shvar_view
 		return NULL;
 	for (unsigned i = 0; i < n; i++) {
 		size_t nl = name_len(envp[i]);
-		if (!is_name(envp[i], nl) || set_later(envp + i + 1, envp[i], nl))
+		if (!lex_is_name(envp[i], nl) || set_later(envp + i + 1, envp[i], nl))
 			continue;
 		char *e = envp[i];
 		for (unsigned j = 0; j < sizeof set / sizeof set[0]; j += 2)

@@ -8,7 +8,6 @@
 #include <string.h>
 #include "expand/pattern.h"
 #include "expand/words.h"
-#include "lex.h" /* ush_is_name */
 
 int is_plain_at(const struct param *p)
 {
@@ -208,7 +207,7 @@ static const char *assign(struct xp *x, const struct param *p, char *tmp, size_t
 {
 	struct shell *sh = x->sh;
 
-	if (!ush_is_name(p->name, p->n))
+	if (!lex_is_name(p->name, p->n))
 		param_fail(sh, p, "bad variable name");
 	char *v = words_string(sh, p->arg);
 	if (!v) {

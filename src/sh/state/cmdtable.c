@@ -26,7 +26,6 @@
 #include <unistd.h>
 #include "builtins/builtins.h" /* bi_nextopt */
 #include "eval/eval.h"
-#include "lex.h" /* ush_is_name */
 #include "sh.h"
 
 #define NBUCKET 31 /* dash's CMDTABLESIZE: the listing goes bucket by bucket */
@@ -202,7 +201,7 @@ void cmdtable_prehash(struct shell *sh, const struct node *n)
 	const struct wpart *p = &w->parts[0];
 	/* a longer name is no file: no entry either way */
 	if (w->nparts != 1 || p->type != WP_LIT || p->quoted || p->n > NAME_MAX ||
-	    !ush_is_name(p->s, p->n))
+	    !lex_is_name(p->s, p->n))
 		return;
 	memcpy(name, p->s, p->n);
 	name[p->n] = 0;

@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "shell.h"
-#include "lex.h" /* ush_is_name */
 
 enum {
 	V_SET = SHVAR_SET, /* has a value (text holds "NAME=value") */
@@ -218,7 +217,7 @@ static struct vartab *tab_of(struct shell *sh)
 	t->env_dirty = 1;
 	for (char **e = sh->environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
-		if (!eq || !ush_is_name(*e, eq - *e))
+		if (!eq || !lex_is_name(*e, eq - *e))
 			continue;
 		/* the environment's own text, no copy: a malloc and free per
 		 * variable costs musl an mmap and munmap each */

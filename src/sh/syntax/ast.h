@@ -243,4 +243,7 @@ int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsi
 		const char **reason);
 void syntax_stream_end(struct syn_stream *s);
 
+/* syntax/word.c: a NAME of the grammar (variables, assignments, functions) */
+int lex_is_name(const char *s, size_t n);
+
 #endif /* USH_AST_H */

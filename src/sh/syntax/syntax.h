@@ -133,7 +133,6 @@ void syn_alias_end(struct psr *P);
 
 /* syntax_lex.c: the next token into P (tok, w, rop/rfd) */
 int lex_token(struct psr *P);
-int lex_is_name(const char *s, size_t n);
 void lex_heredocs(struct psr *P); /* the bodies of the here-documents waiting */
 
 /* syntax_word.c */
