@@ -2,7 +2,7 @@
 /*
  * uring-sh's interpreter: the state every part shares (eval/ runs trees,
  * expand/ expands words, state/ keeps variables and parameters).
- * First version of the contract; the owners of eval.c and words.c may grow
+ * First version of the contract; the owners of eval/ and expand/ may grow
  * it (add, do not rename).
  */
 #ifndef USH_SHELL_H
@@ -81,7 +81,7 @@ struct shell {
 	pid_t lastbg;     /* $!, 0 before any */
 	int subshell;     /* > 0 in a forked subshell / command substitution */
 	char **environ;   /* the inherited environment (variables are imported from it) */
-	void *vars;       /* state.c's table */
+	void *vars;       /* state/vars.c's table */
 	void *funcs;      /* eval.c's functions */
 	void *traps;      /* eval.c's traps */
 	struct uspawn *u; /* libuspawn handle, opened on the first spawn */

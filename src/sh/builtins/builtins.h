@@ -38,7 +38,7 @@ int bi_ulimit(struct bi_ctx *c, int argc, char **argv);
 void bi_error(struct bi_ctx *c, const char *name, const char *t1, const char *t2, const char *t3);
 
 /*
- * Shared by the bi_*.c files (bi_common.c). dash's standard output buffer:
+ * Shared by these builtins (common.c). dash's standard output buffer:
  * 8192 bytes; a piece that does not fit flushes what is buffered first, a
  * piece as large as the buffer is written directly. Where the flushes fall
  * decides how output interleaves with messages on a shared fd 2.
@@ -77,7 +77,7 @@ int bi_nextopt(struct bi_opts *o);
 /* dash's decimal number: strtoimax, blanks around, no overflow. -1: bad. */
 int bi_strtomax(const char *s, intmax_t *v);
 
-/* bi_echo.c: echo's and printf %b's escapes of s into o (at most strlen(s)
+/* echo.c: echo's and printf %b's escapes of s into o (at most strlen(s)
  * bytes); *stop set at \c. Returns the length. */
 size_t bi_bescape(const char *s, char *o, int *stop);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Running syntax trees, node by node, as dash's evaltree(): lists,
- * conditions and loops here; simple commands in eval_simple.c, pipelines
- * and subshells in jobs.c. set -e is checked where dash checks it: after a
+ * conditions and loops here; simple commands in simple.c, pipelines
+ * and subshells in child.c. set -e is checked where dash checks it: after a
  * simple command, a pipeline, a subshell or a background job, unless the
  * command is tested (a condition, the left of && ||, under !).
  */

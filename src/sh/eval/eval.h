@@ -37,7 +37,7 @@ void eval_oom(struct shell *sh) __attribute__((noreturn));
 /* a builtin's output on fd 1: a failure is reported as dash's "I/O error" */
 void eval_out(const char *s, size_t n);
 
-/* eval_simple.c */
+/* simple.c */
 int eval_simple(struct shell *sh, struct node *n);
 /* a pipeline member, forked (pid) or spawned */
 struct member {

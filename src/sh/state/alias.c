@@ -3,7 +3,7 @@
  * Aliases: dash 0.5.12's table and its alias and unalias builtins. The
  * table is laid out as dash's (39 buckets, its hash, a new alias at the end
  * of its bucket) because `alias` lists it in that order. The parser expands
- * them (syntax.c) through alias_ops; an alias whose text it is reading is
+ * them (syntax/) through alias_ops; an alias whose text it is reading is
  * in use, and removing it then only marks it dead until the parser is done
  * with it, as in dash (it is still listed until then).
  */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The syntax tree of the whole POSIX shell language as dash 0.5.12 parses
- * it: the contract between the parser (syntax.c) and the evaluator
- * (eval.c, words.c). All nodes live in one arena for the whole run; nothing
+ * it: the contract between the parser (syntax/) and the evaluator
+ * (eval/, expand/). All nodes live in one arena for the whole run; nothing
  * in the tree is ever modified after parsing (eval/. parse into new trees).
  *
  * Words keep their structure: a word is a list of parts, each either literal
@@ -176,7 +176,7 @@ struct node {
 };
 
 /*
- * syntax.c: parse a whole script (a -c string, an eval argument, a file
+ * parser.c: parse a whole script (a -c string, an eval argument, a file
  * read by `.`). Returns the tree (NULL for an empty script) with
  * *err == NULL, or sets *err:
  *   - SYNTAX_UNSUPPORTED: something dash accepts that the tree cannot say

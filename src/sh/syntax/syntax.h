@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The parser's private state, shared by the grammar (syntax.c) and the
- * lexer (syntax_lex.c, syntax_word.c). Errors leave through a longjmp to
+ * The parser's private state, shared by the grammar (parser.c) and the
+ * lexer (lexer.c, word.c). Errors leave through a longjmp to
  * syntax_parse, which owns the jmp_buf: no partial tree escapes.
  */
 #ifndef USH_SYNTAX_H
@@ -120,7 +120,7 @@ struct psr {
 	int popalias; /* the last lex_token read past an alias ending in a blank */
 };
 
-/* syntax.c */
+/* parser.c */
 _Noreturn void syn_fail(struct psr *P, const char *msg);
 _Noreturn void syn_unsupported(struct psr *P, const char *reason);
 void *syn_alloc(struct psr *P, size_t n);
@@ -131,11 +131,11 @@ int syn_readtoken(struct psr *P);
 _Noreturn void syn_expect(struct psr *P, int tok);
 void syn_alias_end(struct psr *P);
 
-/* syntax_lex.c: the next token into P (tok, w, rop/rfd) */
+/* lexer.c: the next token into P (tok, w, rop/rfd) */
 int lex_token(struct psr *P);
 void lex_heredocs(struct psr *P); /* the bodies of the here-documents waiting */
 
-/* syntax_word.c */
+/* word.c */
 enum wmode {
 	M_UNQ,    /* a word of the command line */
 	M_DQ,     /* inside "..." */
