@@ -16,8 +16,9 @@
 /*
  * In .lbss, which the linker puts after .bss: libc's variables then share
  * the pages the data segment touches anyway instead of a page 4 MiB away.
+ * Page-aligned, so that a line's parse starts at a page, not near its end.
  */
-static char arena_buf[4 << 20] __attribute__((section(".lbss")));
+static char arena_buf[4 << 20] __attribute__((section(".lbss"), aligned(4096)));
 
 static void stats(char **envp, const char *what, const char *reason)
 {
