@@ -226,9 +226,8 @@ int main(int argc, char **argv)
 		double ns = (t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec);
 		printf("%u lines x %ld rounds: %.0f ns per decision\n", n, rounds,
 		       n ? ns / ((double)n * rounds) : 0);
-		return 0;
 	}
-	for (unsigned k = 0; k < n; k++) {
+	for (unsigned k = 0; rounds <= 0 && k < n; k++) {
 		struct plan p;
 		enum how h = decide_one(&a, lines[k], strlen(lines[k]), environ, &p);
 		counts[h]++;
@@ -240,7 +239,11 @@ int main(int argc, char **argv)
 			put_plan(&p, environ);
 		putchar('\n');
 	}
-	fprintf(stderr, "decide-lines: %u lines: %u direct, %u uring-sh, %u sh\n", n, counts[0],
-		counts[1], counts[2]);
+	if (rounds <= 0)
+		fprintf(stderr, "decide-lines: %u lines: %u direct, %u uring-sh, %u sh\n", n,
+			counts[0], counts[1], counts[2]);
+	for (unsigned k = 0; k < n; k++)
+		free(lines[k]);
+	free(lines);
 	return 0;
 }
