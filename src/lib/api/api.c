@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "uspawn/kernel.h"
 
 static const struct uspawn_engine *const engines[USPAWN_ENGINE_COUNT] = {

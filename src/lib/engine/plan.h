@@ -2,7 +2,7 @@
 #ifndef USPAWN_PLAN_H
 #define USPAWN_PLAN_H
 
-#include "child.h"
+#include "engine/child.h"
 #include "internal.h"
 
 int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,

@@ -9,8 +9,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "plan.h"
+#include "engine/engine.h"
+#include "engine/plan.h"
 
 static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 		      const sigset_t *parent_mask)

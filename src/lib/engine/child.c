@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <sys/syscall.h>
 
-#include "child.h"
-#include "sys.h"
+#include "engine/child.h"
+#include "engine/sys.h"
 
 #define CHILD __attribute__((noinline, no_sanitize("address", "undefined")))
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "engine/plan.h"
 
 extern char **environ;
 

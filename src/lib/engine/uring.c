@@ -31,8 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "plan.h"
+#include "engine/engine.h"
+#include "engine/plan.h"
 #include "uspawn/kernel.h"
 
 extern char **environ;
