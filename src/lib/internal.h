@@ -8,15 +8,8 @@
 #include <stdint.h>
 #include <sys/wait.h>
 
+#include "core/core.h"
 #include "uspawn.h"
-
-/* glibc names; musl (uring-sh's static build) lacks them */
-#ifndef W_EXITCODE
-#define W_EXITCODE(ret, sig) ((ret) << 8 | (sig))
-#endif
-#ifndef WCOREFLAG
-#define WCOREFLAG 0x80
-#endif
 
 /* What a ring entry's user_data points to: low 3 bits of an aligned pointer. */
 enum tag {
@@ -44,46 +37,10 @@ static inline enum tag tag_of(uint64_t data)
 	return (enum tag)(data & TAG_MASK);
 }
 
-/* Job is waiting for these before its EXIT event can go out. */
-#define JOB_WAIT_REAP (1u << 0)
-#define JOB_WAIT_OUT  (1u << 1)
-#define JOB_WAIT_ERR  (1u << 2)
-
-#define CAPTURE_BUF (64 * 1024)
-
-struct capture {
-	int fd; /* read end in the parent, -1 when closed */
-	char *buf;
-};
-
-struct job {
-	uint64_t user_data;
-	pid_t pid;
-	int pidfd;     /* reaping fallback only, else -1 */
-	unsigned wait; /* JOB_WAIT_* still outstanding */
-	int error;
-	enum uspawn_stage stage;
-	unsigned stage_index;
-	int status;
-	siginfo_t info; /* filled by IORING_OP_WAITID */
-	struct capture cap[2];
-	uint64_t start_ns;
-	struct job *next; /* on the handle's rearm or free list */
-	unsigned rearm;   /* capture streams whose read must be re-armed (bit 1 and 2) */
-	void *engine_data;
-	pid_t *pid_out; /* uspawn_cmd.pid_out */
-	int no_reap;    /* USPAWN_NO_REAP: the caller waits for the child */
-};
-
 struct read_req {
 	int fd;
 	uint64_t user_data;
 	struct read_req *next, *prev;
-};
-
-struct event_queue {
-	struct uspawn_event *ev;
-	unsigned head, len, cap;
 };
 
 struct soft_op;
@@ -98,13 +55,11 @@ struct uspawn {
 	enum uspawn_engine_id engine_id;
 	int use_waitid;
 	unsigned running;
-	struct event_queue q;
-	struct job *rearm_list;
-	struct job *free_list;
+	struct events events;
+	struct job *rearm_list; /* jobs whose capture read goes again at the next wait */
 	struct read_req *reads;
 	int *reg_fds; /* our duplicate of every registered file, -1 = free */
 	unsigned reg_count;
-	void *engine_state;
 	char *stack; /* the vfork engine's child stack */
 	size_t stack_size;
 };
@@ -119,7 +74,6 @@ void ring_cancel(struct uspawn *u, uint64_t data);
 void ring_submit(struct uspawn *u);
 int ring_wait(struct uspawn *u, int timeout_ms);
 void ring_fini(struct uspawn *u);
-uint64_t now_ns(void);
 
 /* poll.c */
 int soft_add(struct uspawn *u, int read, int fd, void *buf, unsigned len, uint64_t data);
@@ -127,18 +81,8 @@ void soft_cancel(struct uspawn *u, uint64_t data);
 int soft_wait(struct uspawn *u, int timeout_ms);
 void soft_fini(struct uspawn *u);
 
-/* events.c */
-int events_push(struct uspawn *u, const struct uspawn_event *ev, struct job *rearm);
-
-/* job.c: the engines report the fate of every job through these. */
-struct job *job_new(const struct uspawn_cmd *cmd);
+/* watch.c: the process of a job exists; arm what its EXIT waits for. */
 void job_started(struct uspawn *u, struct job *job, pid_t pid);
-void job_failed(struct uspawn *u, struct job *job, enum uspawn_stage stage, unsigned index,
-		int err);
-void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, int err);
-void job_finish_if_done(struct uspawn *u, struct job *job);
-int job_capture_open(struct job *job, const struct uspawn_cmd *cmd, int child_fds[2]);
-void job_capture_close_child(int child_fds[2]);
 
 /* api.c */
 struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data);

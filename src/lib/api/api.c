@@ -135,54 +135,22 @@ void uspawn_cmd_init(struct uspawn_cmd *cmd)
 
 /* ---- events ---- */
 
-struct queued {
-	struct uspawn_event ev;
-	struct job *rearm; /* OUTPUT: the job whose read goes again after delivery */
-};
-
-int events_push(struct uspawn *u, const struct uspawn_event *ev, struct job *rearm)
+static unsigned events_take(struct uspawn *u, struct uspawn_event *out, unsigned max)
 {
-	struct event_queue *q = &u->q;
-
-	if (q->len == q->cap) {
-		unsigned cap = q->cap ? q->cap * 2 : 64;
-		struct queued *n = malloc(cap * sizeof *n);
-		if (!n)
-			abort(); /* losing an exit would leave a job unaccounted for */
-		for (unsigned i = 0; i < q->len; i++)
-			n[i] = ((struct queued *)q->ev)[(q->head + i) % q->cap];
-		free(q->ev);
-		q->ev = (struct uspawn_event *)n;
-		q->cap = cap;
-		q->head = 0;
-	}
-	struct queued *slot = &((struct queued *)q->ev)[(q->head + q->len) % q->cap];
-	slot->ev = *ev;
-	slot->rearm = rearm;
-	q->len++;
-	return 0;
-}
-
-static unsigned events_pop(struct uspawn *u, struct uspawn_event *out, unsigned max)
-{
-	struct event_queue *q = &u->q;
 	unsigned n = 0;
+	struct job *job;
 
-	while (n < max && q->len) {
-		struct queued *e = &((struct queued *)q->ev)[q->head];
-		out[n++] = e->ev;
-		if (e->ev.type == USPAWN_EV_EXIT)
+	while (n < max && events_pop(&u->events, &out[n], &job)) {
+		if (out[n].type == USPAWN_EV_EXIT)
 			u->running--; /* counted until the caller has the EXIT */
-		if (e->rearm) {
-			struct job *job = e->rearm;
+		if (job) {
 			if (!job->rearm) {
 				job->next = u->rearm_list;
 				u->rearm_list = job;
 			}
-			job->rearm |= 1u << e->ev.stream;
+			job->rearm |= 1u << out[n].stream;
 		}
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
+		n++;
 	}
 	return n;
 }
@@ -198,28 +166,22 @@ static void release_delivered(struct uspawn *u)
 				output_arm(u, job, s);
 		job->rearm = 0;
 	}
-	while (u->free_list) {
-		struct job *job = u->free_list;
-		u->free_list = job->next;
-		free(job->cap[0].buf);
-		free(job->cap[1].buf);
-		free(job);
-	}
+	job_free_done(&u->events);
 }
 
 int uspawn_wait(struct uspawn *u, struct uspawn_event *ev, unsigned max, int timeout_ms)
 {
 	release_delivered(u);
 	if (!u->ring_up) /* nothing in flight: every event there is, is queued */
-		return (int)events_pop(u, ev, max);
-	while (!u->q.len) {
+		return (int)events_take(u, ev, max);
+	while (!u->events.len) {
 		int r = ring_wait(u, timeout_ms);
 		if (r <= 0)
 			return r;
 		if (timeout_ms == 0)
 			break;
 	}
-	return (int)events_pop(u, ev, max);
+	return (int)events_take(u, ev, max);
 }
 
 /* ---- spawning ---- */
@@ -273,7 +235,7 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 		jobs[i] = job_new(&cmds[i]);
 		if (!jobs[i]) {
 			while (i--)
-				free(jobs[i]);
+				job_free(jobs[i]);
 			if (jobs != stack_jobs)
 				free(jobs);
 			return -ENOMEM;
@@ -428,7 +390,7 @@ void read_complete(struct uspawn *u, struct read_req *req, int res)
 	struct uspawn_event ev = {.type = USPAWN_EV_READ, .user_data = req->user_data, .res = res};
 
 	read_req_drop(u, req);
-	events_push(u, &ev, NULL);
+	events_push(&u->events, &ev, NULL);
 }
 
 int uspawn_cancel_reads(struct uspawn *u, int fd)
@@ -469,7 +431,7 @@ void uspawn_close(struct uspawn *u)
 		if (u->reg_fds[i] >= 0)
 			close(u->reg_fds[i]);
 	free(u->reg_fds);
-	free(u->q.ev);
+	events_fini(&u->events);
 	ring_fini(u);
 	free(u);
 }

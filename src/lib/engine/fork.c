@@ -21,12 +21,12 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	int r = plan_build(u, job, cmd, &plan, fa, child_fds);
 
 	if (r < 0) {
-		job_failed(u, job, USPAWN_STAGE_SETUP, 0, -r);
+		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, -r);
 		return;
 	}
 	if (pipe2(errpipe, O_CLOEXEC)) {
 		job_capture_close_child(child_fds);
-		job_failed(u, job, USPAWN_STAGE_SETUP, 0, errno);
+		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, errno);
 		return;
 	}
 	plan.mask = (cmd->flags & USPAWN_SIGMASK) ? cmd->sigmask : *parent_mask;
@@ -39,7 +39,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	close(errpipe[1]);
 	if (pid < 0) {
 		close(errpipe[0]);
-		job_failed(u, job, USPAWN_STAGE_SPAWN, 0, errno);
+		job_failed(&u->events, job, USPAWN_STAGE_SPAWN, 0, errno);
 		return;
 	}
 	int msg[3];

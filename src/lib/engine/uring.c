@@ -351,7 +351,7 @@ static void chain_done(struct uspawn *u, struct chain *c)
 		job_exec_failed(job, c->stage ? c->stage : USPAWN_STAGE_EXEC, c->stage_index,
 				c->err ? c->err : ENOEXEC);
 		job->wait = 0;
-		job_finish_if_done(u, job);
+		job_finish_if_done(&u->events, job);
 	}
 	free(c);
 }
@@ -370,7 +370,8 @@ static void uring_complete(struct uspawn *u, struct io_uring_cqe *cqe)
 			if (c->job && c->job->pid_out)
 				*c->job->pid_out = res;
 		} else if (c->job) {
-			job_failed(u, c->job, USPAWN_STAGE_SPAWN, 0, res < 0 ? -res : EINVAL);
+			job_failed(&u->events, c->job, USPAWN_STAGE_SPAWN, 0,
+				   res < 0 ? -res : EINVAL);
 			c->job = NULL;
 		}
 		break;
@@ -414,7 +415,8 @@ static void uring_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 				free(vjobs);
 				free(vcmds);
 				for (; i < n; i++)
-					job_failed(u, jobs[i], USPAWN_STAGE_SETUP, 0, ENOMEM);
+					job_failed(&u->events, jobs[i], USPAWN_STAGE_SETUP, 0,
+						   ENOMEM);
 				return;
 			}
 		}

@@ -101,7 +101,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 		argc++;
 	if ((r = stack_reserve(u, 16 * 1024 + (argc + 2) * sizeof(char *))) < 0 ||
 	    (r = plan_build(u, job, cmd, &plan, fa, child_fds)) < 0) {
-		job_failed(u, job, USPAWN_STAGE_SETUP, 0, -r);
+		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, -r);
 		return;
 	}
 	plan.mask = (cmd->flags & USPAWN_SIGMASK) ? cmd->sigmask : *parent_mask;
@@ -109,7 +109,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	int caps[2] = {child_fds[0], child_fds[1]};
 	job_capture_close_child(child_fds);
 	if (pid < 0) {
-		job_failed(u, job, USPAWN_STAGE_SPAWN, 0, (int)-pid);
+		job_failed(&u->events, job, USPAWN_STAGE_SPAWN, 0, (int)-pid);
 		return;
 	}
 	/* CLONE_VFORK: the child has exec'd or exited, its verdict is in plan */

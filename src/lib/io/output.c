@@ -33,7 +33,7 @@ void output_complete(struct uspawn *u, struct job *job, int stream, int res)
 		close(c->fd);
 		c->fd = -1;
 		job->wait &= ~(stream == 1 ? JOB_WAIT_OUT : JOB_WAIT_ERR);
-		job_finish_if_done(u, job);
+		job_finish_if_done(&u->events, job);
 		return;
 	}
 	struct uspawn_event ev = {
@@ -45,5 +45,5 @@ void output_complete(struct uspawn *u, struct job *job, int stream, int res)
 		.len = (size_t)res,
 	};
 	/* re-armed only once the caller has had this chunk (see api.c) */
-	events_push(u, &ev, job);
+	events_push(&u->events, &ev, job);
 }

@@ -79,5 +79,5 @@ void reap_complete(struct uspawn *u, struct job *job, int res)
 	}
 	job->status = status_from_info(&job->info);
 	job->wait &= ~JOB_WAIT_REAP;
-	job_finish_if_done(u, job);
+	job_finish_if_done(&u->events, job);
 }

@@ -8,30 +8,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "engine/engine.h"
 #include "uspawn/kernel.h"
-
-/*
- * uring-sh's static build reads the clock with the system call: its first
- * vDSO lookup would touch three pages, ~45 us of faults here, in a process
- * that lives for one line. Everyone else keeps the vDSO (no system call on
- * the spawn path).
- */
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-#ifdef USPAWN_CLOCK_SYSCALL
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-#else
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-#endif
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* A free SQE; when the SQ is full, what is queued goes in first. */
 struct io_uring_sqe *ring_sqe(struct uspawn *u)
