@@ -100,6 +100,12 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 		return open_fail(u, -id);
 	u->engine_id = (enum uspawn_engine_id)id;
 	u->engine = engines[id];
+	/* where each completion goes: the layers below never call up */
+	u->done[TAG_REAP] = reap_done;
+	u->done[TAG_OUT] = output_done_stdout;
+	u->done[TAG_ERR] = output_done_stderr;
+	u->done[TAG_READ] = read_done;
+	u->done[TAG_ENGINE] = u->engine->complete;
 	if (id == USPAWN_ENGINE_URING && (r = ring_ready(u)) < 0)
 		return open_fail(u, -r);
 	if (u->engine->init && (r = u->engine->init(u)) < 0)
@@ -340,57 +346,14 @@ int uspawn_unregister_fd(struct uspawn *u, int slot)
 
 /* ---- plain reads through the ring ---- */
 
-/* A pending read (or poll) on fd, listed so that it can be cancelled by fd. */
-struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data)
-{
-	struct read_req *req;
-
-	if (posix_memalign((void **)&req, 16, sizeof *req))
-		return NULL;
-	req->fd = fd;
-	req->user_data = user_data;
-	req->prev = NULL;
-	req->next = u->reads;
-	if (u->reads)
-		u->reads->prev = req;
-	u->reads = req;
-	return req;
-}
-
 int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data)
 {
 	int r = ring_ready(u);
 
-	if (r < 0)
+	if (r < 0 || (r = read_arm(u, fd, buf, (unsigned)len, user_data)) < 0)
 		return r;
-	struct read_req *req = read_req_new(u, fd, user_data);
-	if (!req)
-		return -ENOMEM;
-	if ((r = ring_read(u, fd, buf, (unsigned)len, tag_pack(req, TAG_READ))) < 0) {
-		read_req_drop(u, req);
-		return r;
-	}
 	ring_submit(u);
 	return 0;
-}
-
-void read_req_drop(struct uspawn *u, struct read_req *req)
-{
-	if (req->prev)
-		req->prev->next = req->next;
-	else
-		u->reads = req->next;
-	if (req->next)
-		req->next->prev = req->prev;
-	free(req);
-}
-
-void read_complete(struct uspawn *u, struct read_req *req, int res)
-{
-	struct uspawn_event ev = {.type = USPAWN_EV_READ, .user_data = req->user_data, .res = res};
-
-	read_req_drop(u, req);
-	events_push(&u->events, &ev, NULL);
 }
 
 int uspawn_cancel_reads(struct uspawn *u, int fd)

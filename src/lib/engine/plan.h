@@ -3,7 +3,7 @@
 #define USPAWN_PLAN_H
 
 #include "engine/child.h"
-#include "internal.h"
+#include "io/io.h"
 
 int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 	       struct child_plan *plan, struct child_fa *fa, int child_fds[2]);

@@ -67,21 +67,13 @@ int uspawn_uring_detect(void)
 
 static int uring_state; /* 0 unknown, 1 yes, -1 no */
 
-void engine_uring_ring_features(unsigned features)
-{
-	int unknown = 0;
-
-	if (!(features & USPAWN_FEAT_SPAWN))
-		__atomic_compare_exchange_n(&uring_state, &unknown, -1, 0, __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED);
-}
-
 static int uring_probe(void)
 {
 	int s = __atomic_load_n(&uring_state, __ATOMIC_RELAXED);
 
 	if (!s) {
-		s = uspawn_uring_detect() ? 1 : -1;
+		/* a ring without our feature bit says no without a ring of our own */
+		s = ring_spawn_feature() != 0 && uspawn_uring_detect() ? 1 : -1;
 		__atomic_store_n(&uring_state, s, __ATOMIC_RELAXED);
 	}
 	return s > 0 ? 0 : -ENOSYS;
@@ -356,11 +348,10 @@ static void chain_done(struct uspawn *u, struct chain *c)
 	free(c);
 }
 
-static void uring_complete(struct uspawn *u, struct io_uring_cqe *cqe)
+static void uring_complete(struct uspawn *u, void *p, int res)
 {
-	struct slot *s = tag_ptr(io_uring_cqe_get_data64(cqe));
+	struct slot *s = p;
 	struct chain *c = s->chain;
-	int res = cqe->res;
 
 	switch (s->kind) {
 	case SLOT_CLONE:

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "io/io.h"
 #include "uspawn/kernel.h"
 
 #ifndef P_PIDFD
@@ -42,7 +42,7 @@ void reap_arm(struct uspawn *u, struct job *job)
 			close(job->pidfd);
 		job->pidfd = -1;
 		waitid(P_PID, (id_t)job->pid, &job->info, WEXITED);
-		reap_complete(u, job, 0);
+		reap_done(u, job, 0);
 		return;
 	}
 	struct io_uring_sqe *sqe = ring_sqe(u);
@@ -50,8 +50,10 @@ void reap_arm(struct uspawn *u, struct job *job)
 	io_uring_sqe_set_data64(sqe, tag_pack(job, TAG_REAP));
 }
 
-void reap_complete(struct uspawn *u, struct job *job, int res)
+void reap_done(struct uspawn *u, void *p, int res)
 {
+	struct job *job = p;
+
 	if (job->pidfd >= 0) {
 		int r = waitid((idtype_t)P_PIDFD, (id_t)job->pidfd, &job->info, WEXITED | WNOHANG);
 		if (r == 0 && job->info.si_pid == 0) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A job's process exists: arm what its EXIT event waits for (reaping, output). */
-#include "internal.h"
+#include "io/io.h"
 
 void job_started(struct uspawn *u, struct job *job, pid_t pid)
 {
