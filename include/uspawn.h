@@ -17,6 +17,25 @@
  *
  * A handle is not thread safe: give every thread its own. Handles never
  * share state, so many threads may spawn at once.
+ *
+ * SIGCHLD. A job's status can be taken from the handle: the kernel
+ * discards it when the caller ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT,
+ * and SIG_IGN is inherited across exec), and a caller's wait() or
+ * waitpid(-1) (a SIGCHLD handler's, say) reaps the handle's children as
+ * its own. Whatever the caller does with SIGCHLD:
+ *  - the vfork engine's jobs (and the jobs the uring engine hands it)
+ *    report their real status on Linux 6.15 and later: when SIGCHLD is
+ *    not SIG_DFL at uspawn_submit(), each takes a pidfd at its clone (an
+ *    fd per running job), for which the kernel keeps the status;
+ *  - any other job whose status is gone (the posix, fork and uring
+ *    engines, an older kernel, a waitpid(-1) under SIG_DFL) reports error
+ *    ECHILD at USPAWN_STAGE_WAIT with status -1: never a status the
+ *    handle does not have. Its pid may by then be another process's.
+ * The children report with SIGCHLD as any child does (exec sets that), so
+ * a caller that catches SIGCHLD still sees them exit. A program that wants
+ * every status on every kernel resets SIGCHLD to SIG_DFL (as xargs and
+ * dash do) and reaps by pid only. USPAWN_NO_REAP jobs are the caller's to
+ * reap, under the same rules as its own children.
  */
 #ifndef USPAWN_H
 #define USPAWN_H
@@ -153,7 +172,7 @@ struct uspawn_cmd {
 	pid_t *pid_out;
 };
 
-/* Where a job that did not run failed. */
+/* Where a job that did not run failed (or, STAGE_WAIT, where one that ran lost its status). */
 enum uspawn_stage {
 	USPAWN_STAGE_NONE = 0,
 	USPAWN_STAGE_SPAWN,  /* the process could not be created (EAGAIN, ENOMEM) */
@@ -161,6 +180,7 @@ enum uspawn_stage {
 	USPAWN_STAGE_CWD,    /* chdir(cwd) */
 	USPAWN_STAGE_ACTION, /* file action number stage_index */
 	USPAWN_STAGE_EXEC,   /* execve: ENOENT, EACCES, E2BIG, ... */
+	USPAWN_STAGE_WAIT,   /* it ran, but its status was lost: ECHILD (see SIGCHLD above) */
 };
 
 enum uspawn_event_type {
@@ -175,7 +195,9 @@ struct uspawn_event {
 	pid_t pid; /* 0 when no process was created */
 	/*
 	 * EXIT: a wait status (WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG).
-	 * A job that never ran reports W_EXITCODE(127, 0) with error set.
+	 * A job that never ran reports W_EXITCODE(127, 0) with error set; one
+	 * whose status was lost (see SIGCHLD above) -1, with error ECHILD at
+	 * USPAWN_STAGE_WAIT.
 	 */
 	int status;
 	int error;               /* EXIT: the errno that stopped the job, else 0 */

@@ -71,6 +71,7 @@ struct uspawn {
 	enum uspawn_engine_id engine_id;
 	char *stack; /* the vfork engine's child stack */
 	size_t stack_size;
+	int take_pidfds; /* the vfork engine's batch: SIGCHLD is not only ours (vfork.c) */
 };
 
 /* A completion, to the handler of its tag (TAG_IGNORE has none). */

@@ -222,7 +222,8 @@ static int cmd_uses_ring(const struct uspawn_cmd *c)
 	return !(c->flags & USPAWN_NO_REAP) || cmd_uses_ring_output(c);
 }
 
-int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
+/* direct: the one job is reaped by run_direct (reap_block), not the ring; its job is put there */
+static int submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n, struct job **direct)
 {
 	struct job *stack_jobs[64];
 	int need_ring = 0, r;
@@ -232,7 +233,7 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 			return -EINVAL;
 		need_ring |= cmd_uses_ring(&cmds[i]);
 	}
-	if (need_ring && (r = ring_ready(u)) < 0)
+	if (!direct && need_ring && (r = ring_ready(u)) < 0)
 		return r;
 	struct job **jobs = n <= 64 ? stack_jobs : malloc(n * sizeof *jobs);
 	if (!jobs)
@@ -247,6 +248,8 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 			return -ENOMEM;
 		}
 	}
+	if (direct)
+		(*direct = jobs[0])->reap_direct = 1;
 	u->running += n;
 	u->engine->spawn(u, jobs, cmds, n);
 	/* the reaping (and output reads) of the whole batch: one enter */
@@ -256,29 +259,27 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 	return (int)n;
 }
 
+int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
+{
+	return submit(u, cmds, n, NULL);
+}
+
 /*
- * One job while nothing else runs, and no ring yet: spawned as a
- * USPAWN_NO_REAP job, whose EXIT event is queued at once, then waited for
- * with waitpid(). The ring stays down.
+ * One job while nothing else runs, and no ring yet: spawned, then waited
+ * for here (reap_block) rather than through the ring, which stays down.
  */
 static int run_direct(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *out)
 {
-	struct uspawn_cmd c = *cmd;
+	struct job *job;
 	int r;
 
-	c.flags |= USPAWN_NO_REAP;
-	if ((r = uspawn_submit(u, &c, 1)) < 0)
+	if ((r = submit(u, cmd, 1, &job)) < 0)
 		return r;
+	/* the job stays valid until the next uspawn_wait, which takes its EXIT */
+	if (job->wait & JOB_WAIT_REAP)
+		reap_block(u, job);
 	if (uspawn_wait(u, out, 1, 0) != 1)
-		return -EIO; /* cannot happen: a NO_REAP job reports as it starts */
-	if (out->pid > 0) {
-		while (waitpid(out->pid, &out->status, 0) < 0)
-			if (errno != EINTR) {
-				out->status = W_EXITCODE(127, 0);
-				break;
-			}
-		out->end_ns = now_ns();
-	}
+		return -EIO; /* cannot happen: the job is over */
 	return 0;
 }
 

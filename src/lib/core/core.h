@@ -39,7 +39,7 @@ struct capture {
 struct job {
 	uint64_t user_data;
 	pid_t pid;
-	int pidfd;     /* reaping fallback only, else -1 */
+	int pidfd;     /* from the clone (vfork engine) or for the poll fallback, else -1 */
 	unsigned wait; /* JOB_WAIT_* still outstanding */
 	int error;
 	enum uspawn_stage stage;
@@ -52,6 +52,7 @@ struct job {
 	unsigned rearm;   /* capture streams whose read must be re-armed (bit 1 and 2) */
 	pid_t *pid_out;   /* uspawn_cmd.pid_out */
 	int no_reap;      /* USPAWN_NO_REAP: the caller waits for the child */
+	int reap_direct;  /* reaped by reap_block (uspawn_run without a ring), not the ring */
 };
 
 struct queued;

@@ -32,6 +32,8 @@ struct job *job_new(const struct uspawn_cmd *cmd)
 
 void job_free(struct job *job)
 {
+	if (job->pidfd >= 0)
+		close(job->pidfd);
 	free(job->cap[0].buf);
 	free(job->cap[1].buf);
 	free(job);

@@ -25,6 +25,9 @@
 #ifndef CLONE_CLEAR_SIGHAND
 #define CLONE_CLEAR_SIGHAND 0x100000000ULL
 #endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
@@ -33,7 +36,7 @@ struct clone3_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 };
 
-long uspawn_clone_call(long nr, long a0, long a1, void *stack_top, int (*fn)(void *), void *arg);
+long uspawn_clone_call(long nr, long a0, long a1, long a2, int (*fn)(void *), void *arg);
 
 /* 1: clone3 with CLONE_CLEAR_SIGHAND works; -1: it does not; 0: not tried */
 static int clone3_state;
@@ -63,20 +66,31 @@ static int stack_reserve(struct uspawn *u, size_t need)
 	return 0;
 }
 
-static long do_clone(struct uspawn *u, struct child_plan *plan)
+/*
+ * pidfd (NULL: none wanted) receives a pidfd of the child, by which
+ * reap.c still has its status when someone else reaped it; a table
+ * without room for it is no reason to fail the job.
+ */
+static long do_clone(struct uspawn *u, struct child_plan *plan, int *pidfd)
 {
 	void *top = u->stack + u->stack_size;
+	uint64_t want_pidfd = pidfd ? CLONE_PIDFD : 0;
 	long pid;
 
 	if (__atomic_load_n(&clone3_state, __ATOMIC_RELAXED) >= 0) {
 		struct clone3_args a = {
-			.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND,
+			.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | want_pidfd,
+			.pidfd = (uint64_t)(uintptr_t)pidfd,
 			.exit_signal = SIGCHLD,
 			.stack = (uint64_t)(uintptr_t)u->stack,
 			.stack_size = u->stack_size,
 		};
 		plan->clear_handlers = 0;
-		pid = uspawn_clone_call(SYS_clone3, (long)&a, sizeof a, top, child_run, plan);
+		pid = uspawn_clone_call(SYS_clone3, (long)&a, sizeof a, 0, child_run, plan);
+		if ((pid == -EMFILE || pid == -ENFILE) && want_pidfd) {
+			a.flags &= ~(uint64_t)CLONE_PIDFD;
+			pid = uspawn_clone_call(SYS_clone3, (long)&a, sizeof a, 0, child_run, plan);
+		}
 		if (pid != -ENOSYS && pid != -EINVAL) {
 			__atomic_store_n(&clone3_state, 1, __ATOMIC_RELAXED);
 			return pid;
@@ -84,8 +98,13 @@ static long do_clone(struct uspawn *u, struct child_plan *plan)
 		__atomic_store_n(&clone3_state, -1, __ATOMIC_RELAXED);
 	}
 	plan->clear_handlers = 1;
-	return uspawn_clone_call(SYS_clone, CLONE_VM | CLONE_VFORK | SIGCHLD, (long)top, top,
-				 child_run, plan);
+	/* clone() writes the pidfd where its parent_tid argument points */
+	pid = uspawn_clone_call(SYS_clone, CLONE_VM | CLONE_VFORK | want_pidfd | SIGCHLD, (long)top,
+				(long)pidfd, child_run, plan);
+	if ((pid == -EMFILE || pid == -ENFILE) && want_pidfd)
+		pid = uspawn_clone_call(SYS_clone, CLONE_VM | CLONE_VFORK | SIGCHLD, (long)top, 0,
+					child_run, plan);
+	return pid;
 }
 
 static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
@@ -105,7 +124,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 		return;
 	}
 	plan.mask = (cmd->flags & USPAWN_SIGMASK) ? cmd->sigmask : *parent_mask;
-	long pid = do_clone(u, &plan);
+	long pid = do_clone(u, &plan, u->take_pidfds && !job->no_reap ? &job->pidfd : NULL);
 	int caps[2] = {child_fds[0], child_fds[1]};
 	job_capture_close_child(child_fds);
 	if (pid < 0) {
@@ -122,9 +141,23 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	job_started(u, job, (pid_t)pid);
 }
 
+/*
+ * Whether another may reap our children: the kernel, when SIGCHLD is
+ * ignored, or a handler of the caller's (waitpid(-1)). Their jobs then
+ * take a pidfd, which keeps the status (reap.c); else none is spent.
+ */
+static int sigchld_not_ours(void)
+{
+	struct sigaction sa;
+
+	return sigaction(SIGCHLD, NULL, &sa) == 0 &&
+	       (sa.sa_handler != SIG_DFL || (sa.sa_flags & SA_NOCLDWAIT));
+}
+
 static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 			unsigned n)
 {
+	u->take_pidfds = sigchld_not_ours();
 	plan_spawn_blocked(u, jobs, cmds, n, spawn_one);
 }
 

@@ -33,8 +33,9 @@ void soft_cancel(struct uspawn *u, uint64_t data);
 int soft_wait(struct uspawn *u, int timeout_ms);
 void soft_fini(struct uspawn *u);
 
-/* reap.c */
+/* reap.c: through the ring, or reap_block: here and now (uspawn_run without a ring) */
 void reap_arm(struct uspawn *u, struct job *job);
+void reap_block(struct uspawn *u, struct job *job);
 void reap_done(struct uspawn *u, void *job, int res);
 
 /* output.c: stream 1 or 2 */

@@ -9,7 +9,8 @@ void job_started(struct uspawn *u, struct job *job, pid_t pid)
 		*job->pid_out = pid;
 	if (!job->no_reap) {
 		job->wait |= JOB_WAIT_REAP;
-		reap_arm(u, job);
+		if (!job->reap_direct)
+			reap_arm(u, job);
 	}
 	for (int i = 0; i < 2; i++) {
 		if (job->cap[i].fd < 0)
