@@ -48,6 +48,10 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+/* the library is built with hidden symbols: these are what it exports */
+#ifdef __GNUC__
+#pragma GCC visibility push(default)
+#endif
 
 struct uspawn;
 
@@ -252,6 +256,9 @@ int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_eve
 /* A fresh cmd: zero, with empty signal sets. */
 void uspawn_cmd_init(struct uspawn_cmd *cmd);
 
+#ifdef __GNUC__
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

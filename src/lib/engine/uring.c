@@ -42,7 +42,7 @@ extern char **environ;
  * would report them. Trust only (a) our feature bit and (b) the CLONE
  * probe handshake, which answers a magic value and creates no process.
  */
-int uspawn_uring_detect(void)
+static int uspawn_uring_detect(void)
 {
 	struct io_uring_params p = {0};
 	struct io_uring ring;
