@@ -45,6 +45,23 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * sigset_t is POSIX, not ISO C: <signal.h> declares it unless the program
+ * is compiled as strict ISO C (-std=c99, -std=c11) without a feature macro
+ * (_POSIX_C_SOURCE, _GNU_SOURCE ...). Such a program gets a type of the
+ * same size and alignment in the cmd's two sets, which uspawn_cmd_init()
+ * empties; to fill them with sigaddset(), define a feature macro.
+ */
+#if defined(__cplusplus) || !defined(__STRICT_ANSI__) || defined(_POSIX_C_SOURCE) ||               \
+	defined(_POSIX_SOURCE) || defined(_XOPEN_SOURCE) || defined(_GNU_SOURCE) ||                \
+	defined(_DEFAULT_SOURCE) || defined(_BSD_SOURCE)
+typedef sigset_t uspawn_sigset_t;
+#else
+typedef struct {
+	unsigned long uspawn_bits[128 / sizeof(unsigned long)];
+} uspawn_sigset_t;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -163,11 +180,11 @@ struct uspawn_cmd {
 	const char *cwd;   /* NULL: inherit */
 	const struct uspawn_fa *actions;
 	unsigned n_actions;
-	unsigned flags; /* USPAWN_* above */
-	pid_t pgroup;   /* with USPAWN_SETPGROUP */
-	sigset_t sigmask;
-	sigset_t sigdefault;
-	uint64_t user_data; /* echoed in every event of this job */
+	unsigned flags;             /* USPAWN_* above */
+	pid_t pgroup;               /* with USPAWN_SETPGROUP */
+	uspawn_sigset_t sigmask;    /* with USPAWN_SIGMASK: a sigset_t */
+	uspawn_sigset_t sigdefault; /* with USPAWN_SIGDEFAULT: a sigset_t */
+	uint64_t user_data;         /* echoed in every event of this job */
 	/*
 	 * If set, receives the pid once the process exists (before
 	 * uspawn_submit returns with the fork-like engines); must stay valid
