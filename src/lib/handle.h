@@ -69,8 +69,8 @@ struct uspawn {
 	/* engine */
 	const struct uspawn_engine *engine;
 	enum uspawn_engine_id engine_id;
-	char *stack; /* the vfork engine's child stack */
-	size_t stack_size;
+	char *stack; /* the vfork engine's child stack, above a guard page */
+	size_t stack_size, stack_guard;
 	int take_pidfds; /* the vfork engine's batch: SIGCHLD is not only ours (vfork.c) */
 };
 

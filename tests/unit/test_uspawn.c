@@ -935,6 +935,48 @@ START_TEST(sigchld_handler_reaps_everything)
 }
 END_TEST
 
+static long minor_faults(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return ru.ru_minflt;
+}
+
+START_TEST(vfork_child_faults_after_fork)
+{
+	/*
+	 * A fork of the caller's write-protects its memory; the vfork
+	 * engine's child, which runs in that memory until it execs, must not
+	 * pay a copy-on-write fault for it (its stack is MADV_WIPEONFORK, it
+	 * writes nothing else). A job that cannot exec shows the child's own
+	 * faults alone: RUSAGE_CHILDREN has no program's start-up in it.
+	 */
+	if (!vfork_engine())
+		return;
+	struct uspawn *u = open_handle(0);
+	char *argv[] = {"probe_child", NULL};
+	struct uspawn_cmd c;
+	struct uspawn_event ev;
+
+	uspawn_cmd_init(&c);
+	c.path = "/nonexistent/program";
+	c.argv = argv;
+	ck_assert_int_eq(uspawn_run(u, &c, &ev), 0); /* the stack is set up */
+	for (int round = 0; round < 3; round++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+		long before = minor_faults(RUSAGE_CHILDREN);
+		ck_assert_int_eq(uspawn_run(u, &c, &ev), 0);
+		ck_assert_int_eq(ev.error, ENOENT);
+		ck_assert_int_eq(minor_faults(RUSAGE_CHILDREN) - before, 0);
+	}
+	uspawn_close(u);
+}
+END_TEST
+
 START_TEST(engine_names)
 {
 	ck_assert_str_eq(uspawn_engine_name(USPAWN_ENGINE_VFORK), "vfork");
@@ -998,6 +1040,7 @@ int main(void)
 	tcase_add_test(tc, lazy_ring);
 	tcase_add_test(tc, sigchld_ignored);
 	tcase_add_test(tc, sigchld_handler_reaps_everything);
+	tcase_add_test(tc, vfork_child_faults_after_fork);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

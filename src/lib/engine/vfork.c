@@ -28,6 +28,9 @@
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
+#ifndef MADV_WIPEONFORK
+#define MADV_WIPEONFORK 18
+#endif
 #ifndef SYS_clone3
 #define SYS_clone3 435
 #endif
@@ -43,26 +46,37 @@ static int clone3_state;
 
 #define STACK_MIN (64 * 1024)
 
+static void stack_free(struct uspawn *u)
+{
+	if (u->stack)
+		munmap(u->stack - u->stack_guard, u->stack_size + u->stack_guard);
+	u->stack = NULL;
+}
+
 static int stack_reserve(struct uspawn *u, size_t need)
 {
-	long page = sysconf(_SC_PAGESIZE);
 	size_t size = STACK_MIN;
 
 	while (size < need)
 		size *= 2;
 	if (u->stack && u->stack_size >= size)
 		return 0;
-	if (u->stack)
-		munmap(u->stack - page, u->stack_size + (size_t)page);
-	char *m = mmap(NULL, size + (size_t)page, PROT_READ | PROT_WRITE,
+	stack_free(u);
+	size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, size + guard, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (m == MAP_FAILED) {
-		u->stack = NULL;
+	if (m == MAP_FAILED)
 		return -ENOMEM;
-	}
-	mprotect(m, (size_t)page, PROT_NONE); /* guard page below the stack */
-	u->stack = m + page;
+	mprotect(m, guard, PROT_NONE); /* guard page below the stack */
+	/*
+	 * A fork of the caller's gets none of it: our pages then stay
+	 * writable, and the next child, which runs on them in our memory,
+	 * takes no copy-on-write fault (Linux 4.14; else it costs a fault).
+	 */
+	madvise(m + guard, size, MADV_WIPEONFORK);
+	u->stack = m + guard;
 	u->stack_size = size;
+	u->stack_guard = guard;
 	return 0;
 }
 
@@ -75,9 +89,10 @@ static long do_clone(struct uspawn *u, struct child_plan *plan, int *pidfd)
 {
 	void *top = u->stack + u->stack_size;
 	uint64_t want_pidfd = pidfd ? CLONE_PIDFD : 0;
+	int state = __atomic_load_n(&clone3_state, __ATOMIC_RELAXED);
 	long pid;
 
-	if (__atomic_load_n(&clone3_state, __ATOMIC_RELAXED) >= 0) {
+	if (state >= 0) {
 		struct clone3_args a = {
 			.flags = CLONE_VM | CLONE_VFORK | CLONE_CLEAR_SIGHAND | want_pidfd,
 			.pidfd = (uint64_t)(uintptr_t)pidfd,
@@ -92,7 +107,9 @@ static long do_clone(struct uspawn *u, struct child_plan *plan, int *pidfd)
 			pid = uspawn_clone_call(SYS_clone3, (long)&a, sizeof a, 0, child_run, plan);
 		}
 		if (pid != -ENOSYS && pid != -EINVAL) {
-			__atomic_store_n(&clone3_state, 1, __ATOMIC_RELAXED);
+			/* stored once: a store per spawn faults after every fork of the caller */
+			if (!state)
+				__atomic_store_n(&clone3_state, 1, __ATOMIC_RELAXED);
 			return pid;
 		}
 		__atomic_store_n(&clone3_state, -1, __ATOMIC_RELAXED);
@@ -163,10 +180,7 @@ static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 
 static void vfork_fini(struct uspawn *u)
 {
-	if (u->stack)
-		munmap(u->stack - sysconf(_SC_PAGESIZE),
-		       u->stack_size + (size_t)sysconf(_SC_PAGESIZE));
-	u->stack = NULL;
+	stack_free(u);
 }
 
 static int vfork_probe(void)
