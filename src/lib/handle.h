@@ -48,6 +48,11 @@ static inline enum tag tag_of(uint64_t data)
 /* The handler of a completion: p is its user_data without the tag. */
 typedef void (*ring_done_fn)(struct uspawn *u, void *p, int res);
 
+/* Job records inside the handle: one running, one whose EXIT is being taken. */
+#define HANDLE_RECORDS 2
+/* The handle's alignment: its size or more, so that it lies on one page. */
+#define HANDLE_ALIGN 1024
+
 struct uspawn {
 	/* core: what the caller has not collected */
 	struct events events;
@@ -72,6 +77,12 @@ struct uspawn {
 	char *stack; /* the vfork engine's child stack, above a guard page */
 	size_t stack_size, stack_guard;
 	int take_pidfds; /* the vfork engine's batch: SIGCHLD is not only ours (vfork.c) */
+
+	/*
+	 * Job records on the handle's page: a spawn writes this page anyway,
+	 * and after a fork of the caller's each page it writes costs a fault.
+	 */
+	struct job records[HANDLE_RECORDS];
 };
 
 /* A completion, to the handler of its tag (TAG_IGNORE has none). */

@@ -81,12 +81,16 @@ static struct uspawn *open_fail(struct uspawn *u, int err)
 struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 {
 	struct uspawn_opts o = opts ? *opts : (struct uspawn_opts){0};
-	struct uspawn *u = calloc(1, sizeof *u);
+	struct uspawn *u;
 	int lazy = !!(o.flags & USPAWN_OPEN_LAZY_RING);
 	int r;
 
-	if (!u)
+	/* the handle and its job records on one page (handle.h) */
+	_Static_assert(sizeof *u <= HANDLE_ALIGN, "the handle fits its alignment");
+	if (posix_memalign((void **)&u, HANDLE_ALIGN, sizeof *u))
 		return NULL;
+	memset(u, 0, sizeof *u);
+	job_seed(&u->events, u->records, HANDLE_RECORDS);
 	if (!o.ring_entries)
 		o.ring_entries = 256;
 	if (!o.registered_files)
@@ -239,10 +243,10 @@ static int submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n, s
 	if (!jobs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		jobs[i] = job_new(&cmds[i]);
+		jobs[i] = job_new(&u->events, &cmds[i]);
 		if (!jobs[i]) {
 			while (i--)
-				job_free(jobs[i]);
+				job_free(&u->events, jobs[i]);
 			if (jobs != stack_jobs)
 				free(jobs);
 			return -ENOMEM;

@@ -53,6 +53,7 @@ struct job {
 	pid_t *pid_out;   /* uspawn_cmd.pid_out */
 	int no_reap;      /* USPAWN_NO_REAP: the caller waits for the child */
 	int reap_direct;  /* reaped by reap_block (uspawn_run without a ring), not the ring */
+	int resident;     /* one of the records job_seed gave: never freed */
 };
 
 struct queued;
@@ -63,6 +64,14 @@ struct events {
 	unsigned head, len, cap;
 	/* jobs whose EXIT is queued; the caller may still read their OUTPUT buffers */
 	struct job *done;
+	/*
+	 * Records for the next jobs, the last freed first: those job_seed
+	 * gave, then the jobs that are over. No allocation per job, so no
+	 * write to the allocator's pages, which a fork of the caller's makes
+	 * cost a fault each on the next spawn.
+	 */
+	struct job *spare;
+	unsigned n_spare;
 };
 
 /*
@@ -72,11 +81,14 @@ struct events {
 void events_push(struct events *e, const struct uspawn_event *ev, struct job *rearm);
 /* The oldest event into *ev and its rearm job; 0 when there is none. */
 int events_pop(struct events *e, struct uspawn_event *ev, struct job **rearm);
-/* The queue's memory (its done jobs are job_free_done's). */
+/* The queue's memory and the spare job records (its done jobs are job_free_done's). */
 void events_fini(struct events *e);
 
-struct job *job_new(const struct uspawn_cmd *cmd);
-void job_free(struct job *job);
+/* Records to use before any allocation (the handle's own, on its page), kept for good. */
+void job_seed(struct events *e, struct job *records, unsigned n);
+struct job *job_new(struct events *e, const struct uspawn_cmd *cmd);
+/* The record back to the spares (or freed); its pidfd and capture buffers are released. */
+void job_free(struct events *e, struct job *job);
 int job_capture_open(struct job *job, const struct uspawn_cmd *cmd, int child_fds[2]);
 void job_capture_close_child(int child_fds[2]);
 /* The child ran but could not exec: it exits 127 and is still reaped. */

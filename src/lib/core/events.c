@@ -40,6 +40,12 @@ int events_pop(struct events *e, struct uspawn_event *ev, struct job **rearm)
 
 void events_fini(struct events *e)
 {
+	while (e->spare) {
+		struct job *job = e->spare;
+		e->spare = job->next;
+		if (!job->resident)
+			free(job);
+	}
 	free(e->q);
 	*e = (struct events){0};
 }

@@ -13,14 +13,34 @@
 
 #include "core/core.h"
 
-struct job *job_new(const struct uspawn_cmd *cmd)
-{
-	struct job *job;
+/* Spare records kept at most: a batch of thousands is not kept for ever. */
+#define SPARE_MAX 64
 
-	/* 16-byte alignment leaves the low bits of the pointer for the tag */
-	if (posix_memalign((void **)&job, 16, sizeof *job))
+void job_seed(struct events *e, struct job *records, unsigned n)
+{
+	while (n--) {
+		records[n].resident = 1;
+		records[n].next = e->spare;
+		e->spare = &records[n];
+		e->n_spare++;
+	}
+}
+
+struct job *job_new(struct events *e, const struct uspawn_cmd *cmd)
+{
+	struct job *job = e->spare;
+	int resident = 0;
+
+	if (job) {
+		e->spare = job->next;
+		e->n_spare--;
+		resident = job->resident;
+	} else if (posix_memalign((void **)&job, 16, sizeof *job)) {
+		/* 16-byte alignment leaves the low bits of the pointer for the tag */
 		return NULL;
+	}
 	memset(job, 0, sizeof *job);
+	job->resident = resident;
 	job->user_data = cmd->user_data;
 	job->pid_out = cmd->pid_out;
 	job->no_reap = !!(cmd->flags & USPAWN_NO_REAP);
@@ -30,13 +50,19 @@ struct job *job_new(const struct uspawn_cmd *cmd)
 	return job;
 }
 
-void job_free(struct job *job)
+void job_free(struct events *e, struct job *job)
 {
 	if (job->pidfd >= 0)
 		close(job->pidfd);
 	free(job->cap[0].buf);
 	free(job->cap[1].buf);
-	free(job);
+	if (!job->resident && e->n_spare >= SPARE_MAX) {
+		free(job);
+		return;
+	}
+	job->next = e->spare;
+	e->spare = job;
+	e->n_spare++;
 }
 
 /*
@@ -131,6 +157,6 @@ void job_free_done(struct events *e)
 	while (e->done) {
 		struct job *job = e->done;
 		e->done = job->next;
-		job_free(job);
+		job_free(e, job);
 	}
 }
