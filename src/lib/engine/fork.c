@@ -29,7 +29,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, errno);
 		return;
 	}
-	plan.mask = (cmd->flags & USPAWN_SIGMASK) ? cmd->sigmask : *parent_mask;
+	plan_mask(&plan, cmd, parent_mask);
 	plan.err_fd = errpipe[1];
 	pid_t pid = fork();
 	if (pid == 0)
@@ -59,7 +59,8 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 static void fork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 		       unsigned n)
 {
-	plan_spawn_blocked(u, jobs, cmds, n, spawn_one);
+	/* the child has the parent's handlers until child_run resets them */
+	plan_spawn(u, jobs, cmds, n, spawn_one, 1);
 }
 
 static int fork_probe(void)
