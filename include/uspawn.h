@@ -235,7 +235,9 @@ struct uspawn_event {
 /*
  * Spawn n jobs. Every job gets exactly one EXIT event later, whether it ran
  * or not; a job that could not start reports why there (error, stage).
- * The engines arm the reaping of the whole batch with one io_uring_enter.
+ * The reaping of the whole batch is armed by the io_uring_enter of the next
+ * uspawn_wait(), which waits in the same call (at once, here, once the
+ * caller has asked for uspawn_ring_fd() to poll it).
  * cmds and what they point to may be freed when this returns.
  * Returns n, or -EINVAL (nothing spawned) if a cmd is malformed.
  */

@@ -65,6 +65,7 @@ struct uspawn {
 	struct soft_op *soft_ops;
 	struct uspawn_opts ring_opts;
 	int use_waitid;
+	int polled; /* uspawn_ring_fd() was called: submit at once, not at the next wait */
 	ring_done_fn done[TAG_COUNT]; /* by tag; filled by the api (api.c) */
 	struct job *rearm_list;       /* jobs whose capture read goes again at the next wait */
 	struct read_req *reads;

@@ -6,6 +6,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <grp.h>
 #include <signal.h>
@@ -977,6 +978,31 @@ START_TEST(vfork_child_faults_after_fork)
 }
 END_TEST
 
+START_TEST(ring_fd_readable_without_wait)
+{
+	/* a caller that polls the ring's fd sees the EXIT come before it waits */
+	struct uspawn *u = open_handle(0);
+	int fd = uspawn_ring_fd(u);
+
+	if (fd == -EOPNOTSUPP) { /* no ring: nothing to poll */
+		uspawn_close(u);
+		return;
+	}
+	ck_assert_int_ge(fd, 0);
+	char *argv[] = {"probe_child", "exit", "4", NULL};
+	struct uspawn_cmd c;
+	probe_cmd(&c, argv, 0);
+	c.flags = 0;
+	ck_assert_int_eq(uspawn_submit(u, &c, 1), 1);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	ck_assert_int_eq(poll(&p, 1, 10000), 1);
+	struct result r = {0};
+	collect(u, &r, 1);
+	ck_assert_int_eq(r.exit.status, W_EXITCODE(4, 0));
+	uspawn_close(u);
+}
+END_TEST
+
 START_TEST(engine_names)
 {
 	ck_assert_str_eq(uspawn_engine_name(USPAWN_ENGINE_VFORK), "vfork");
@@ -1041,6 +1067,7 @@ int main(void)
 	tcase_add_test(tc, sigchld_ignored);
 	tcase_add_test(tc, sigchld_handler_reaps_everything);
 	tcase_add_test(tc, vfork_child_faults_after_fork);
+	tcase_add_test(tc, ring_fd_readable_without_wait);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

@@ -128,6 +128,7 @@ int uspawn_ring_fd(struct uspawn *u)
 
 	if (r < 0)
 		return r;
+	u->polled = 1; /* from now on, what is queued goes in at once (uspawn_submit) */
 	return u->soft ? -EOPNOTSUPP : u->ring.ring_fd;
 }
 
@@ -256,8 +257,14 @@ static int submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n, s
 		(*direct = jobs[0])->reap_direct = 1;
 	u->running += n;
 	u->engine->spawn(u, jobs, cmds, n);
-	/* the reaping (and output reads) of the whole batch: one enter */
-	ring_submit(u);
+	/*
+	 * The reaping and output reads of the whole batch go in with the
+	 * enter of the next uspawn_wait, which waits in the same system call:
+	 * none right after the clone, when the child is about to run its
+	 * program. A caller that polls the ring's fd itself needs them in now.
+	 */
+	if (u->polled)
+		ring_submit(u);
 	if (jobs != stack_jobs)
 		free(jobs);
 	return (int)n;

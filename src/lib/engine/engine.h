@@ -20,8 +20,9 @@ struct uspawn_engine {
 	void (*fini)(struct uspawn *u);
 	/*
 	 * Start n jobs. For each job call job_started() or job_failed(); either
-	 * may queue ring entries (the reaping), which the caller submits with
-	 * one io_uring_enter after this returns.
+	 * may queue ring entries (the reaping), which go in with the enter of
+	 * the caller's next uspawn_wait(). An engine whose entries are the
+	 * spawns themselves (uring) submits them before it returns.
 	 */
 	void (*spawn)(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 		      unsigned n);

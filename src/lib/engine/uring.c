@@ -408,6 +408,7 @@ static void uring_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 				for (; i < n; i++)
 					job_failed(&u->events, jobs[i], USPAWN_STAGE_SETUP, 0,
 						   ENOMEM);
+				ring_submit(u);
 				return;
 			}
 		}
@@ -418,6 +419,8 @@ static void uring_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 		engine_vfork.spawn(u, vjobs, vcmds, nv);
 	free(vjobs);
 	free(vcmds);
+	/* the chains are the spawns: they go in now, the batch's reaping with them */
+	ring_submit(u);
 }
 
 static void uring_fini(struct uspawn *u)
