@@ -192,6 +192,9 @@ int uspawn_wait(struct uspawn *u, struct uspawn_event *ev, unsigned max, int tim
 		if (timeout_ms == 0)
 			break;
 	}
+	/* what the completions queued (a chain's reaping) is in before the caller polls again */
+	if (u->polled)
+		ring_submit(u);
 	return (int)events_take(u, ev, max);
 }
 

@@ -2,8 +2,8 @@
 /*
  * The io_uring_spawn engine: every job is one linked chain
  *   CLONE -> redirects -> EXEC [-> EXEC ...]
- * and all chains of a batch go in with the one io_uring_enter that
- * uspawn_submit() makes. It needs the kernel series in kernel/patches and
+ * and all chains of a batch go in with one io_uring_enter as the batch
+ * ends (uring_spawn). It needs the kernel series in kernel/patches and
  * is chosen only when the kernel proves it carries that series
  * (uspawn_uring_detect).
  *
