@@ -136,6 +136,8 @@ int main(int argc, char **argv)
 	struct uspawn_js_auth auth;
 	int e = opts_parse(&o, argc, argv);
 
+	/* as xargs: a SIGCHLD ignored by our caller would lose the jobs' statuses */
+	signal(SIGCHLD, SIG_DFL);
 	if (e)
 		return e > 0 ? 0 : EXIT_USAGE;
 	memset(&r, 0, sizeof r);

@@ -252,7 +252,7 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 #ifdef HAVE_USH
 	/* a direct spawn that did not start: sh redoes it, with dash's own words and status */
 	if (ev->error && j->how == HOW_DIRECT && ev->stage >= USPAWN_STAGE_CWD &&
-	    respawn_sh(r, i) == 0)
+	    ev->stage <= USPAWN_STAGE_EXEC && respawn_sh(r, i) == 0)
 		return;
 #endif
 	if (ev->error && j->how == HOW_DIRECT && ev->stage == USPAWN_STAGE_EXEC) {

@@ -184,6 +184,8 @@ int main(int argc, char **argv, char **envp)
 
 	if (argc > 1 && !strcmp(argv[1], "--uspawn-gate"))
 		return gate_main(argc, argv);
+	/* as dash, which catches it: never ignored here, SIG_DFL in our commands */
+	signal(SIGCHLD, SIG_DFL);
 	int file = 0;
 	int i = sh_options(argc, argv, &opts, &file);
 

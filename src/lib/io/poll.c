@@ -19,7 +19,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "io/io.h"
 
 #ifndef RWF_NOWAIT
 #define RWF_NOWAIT 0x00000008
@@ -140,7 +140,7 @@ int soft_wait(struct uspawn *u, int timeout_ms)
 	while (done) {
 		struct soft_op *op = done;
 		done = op->next;
-		ring_complete(u, op->data, op->res);
+		ring_dispatch(u, op->data, op->res);
 		free(op);
 	}
 out:

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 #include "uspawn/kernel.h"
 
 static const struct uspawn_engine *const engines[USPAWN_ENGINE_COUNT] = {
@@ -81,12 +81,16 @@ static struct uspawn *open_fail(struct uspawn *u, int err)
 struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 {
 	struct uspawn_opts o = opts ? *opts : (struct uspawn_opts){0};
-	struct uspawn *u = calloc(1, sizeof *u);
+	struct uspawn *u;
 	int lazy = !!(o.flags & USPAWN_OPEN_LAZY_RING);
 	int r;
 
-	if (!u)
+	/* the handle and its job records on one page (handle.h) */
+	_Static_assert(sizeof *u <= HANDLE_ALIGN, "the handle fits its alignment");
+	if (posix_memalign((void **)&u, HANDLE_ALIGN, sizeof *u))
 		return NULL;
+	memset(u, 0, sizeof *u);
+	job_seed(&u->events, u->records, HANDLE_RECORDS);
 	if (!o.ring_entries)
 		o.ring_entries = 256;
 	if (!o.registered_files)
@@ -100,6 +104,12 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 		return open_fail(u, -id);
 	u->engine_id = (enum uspawn_engine_id)id;
 	u->engine = engines[id];
+	/* where each completion goes: the layers below never call up */
+	u->done[TAG_REAP] = reap_done;
+	u->done[TAG_OUT] = output_done_stdout;
+	u->done[TAG_ERR] = output_done_stderr;
+	u->done[TAG_READ] = read_done;
+	u->done[TAG_ENGINE] = u->engine->complete;
 	if (id == USPAWN_ENGINE_URING && (r = ring_ready(u)) < 0)
 		return open_fail(u, -r);
 	if (u->engine->init && (r = u->engine->init(u)) < 0)
@@ -118,6 +128,7 @@ int uspawn_ring_fd(struct uspawn *u)
 
 	if (r < 0)
 		return r;
+	u->polled = 1; /* from now on, what is queued goes in at once (uspawn_submit) */
 	return u->soft ? -EOPNOTSUPP : u->ring.ring_fd;
 }
 
@@ -135,54 +146,22 @@ void uspawn_cmd_init(struct uspawn_cmd *cmd)
 
 /* ---- events ---- */
 
-struct queued {
-	struct uspawn_event ev;
-	struct job *rearm; /* OUTPUT: the job whose read goes again after delivery */
-};
-
-int events_push(struct uspawn *u, const struct uspawn_event *ev, struct job *rearm)
+static unsigned events_take(struct uspawn *u, struct uspawn_event *out, unsigned max)
 {
-	struct event_queue *q = &u->q;
-
-	if (q->len == q->cap) {
-		unsigned cap = q->cap ? q->cap * 2 : 64;
-		struct queued *n = malloc(cap * sizeof *n);
-		if (!n)
-			abort(); /* losing an exit would leave a job unaccounted for */
-		for (unsigned i = 0; i < q->len; i++)
-			n[i] = ((struct queued *)q->ev)[(q->head + i) % q->cap];
-		free(q->ev);
-		q->ev = (struct uspawn_event *)n;
-		q->cap = cap;
-		q->head = 0;
-	}
-	struct queued *slot = &((struct queued *)q->ev)[(q->head + q->len) % q->cap];
-	slot->ev = *ev;
-	slot->rearm = rearm;
-	q->len++;
-	return 0;
-}
-
-static unsigned events_pop(struct uspawn *u, struct uspawn_event *out, unsigned max)
-{
-	struct event_queue *q = &u->q;
 	unsigned n = 0;
+	struct job *job;
 
-	while (n < max && q->len) {
-		struct queued *e = &((struct queued *)q->ev)[q->head];
-		out[n++] = e->ev;
-		if (e->ev.type == USPAWN_EV_EXIT)
+	while (n < max && events_pop(&u->events, &out[n], &job)) {
+		if (out[n].type == USPAWN_EV_EXIT)
 			u->running--; /* counted until the caller has the EXIT */
-		if (e->rearm) {
-			struct job *job = e->rearm;
+		if (job) {
 			if (!job->rearm) {
 				job->next = u->rearm_list;
 				u->rearm_list = job;
 			}
-			job->rearm |= 1u << e->ev.stream;
+			job->rearm |= 1u << out[n].stream;
 		}
-		q->head = (q->head + 1) % q->cap;
-		q->len--;
+		n++;
 	}
 	return n;
 }
@@ -198,28 +177,25 @@ static void release_delivered(struct uspawn *u)
 				output_arm(u, job, s);
 		job->rearm = 0;
 	}
-	while (u->free_list) {
-		struct job *job = u->free_list;
-		u->free_list = job->next;
-		free(job->cap[0].buf);
-		free(job->cap[1].buf);
-		free(job);
-	}
+	job_free_done(&u->events);
 }
 
 int uspawn_wait(struct uspawn *u, struct uspawn_event *ev, unsigned max, int timeout_ms)
 {
 	release_delivered(u);
 	if (!u->ring_up) /* nothing in flight: every event there is, is queued */
-		return (int)events_pop(u, ev, max);
-	while (!u->q.len) {
+		return (int)events_take(u, ev, max);
+	while (!u->events.len) {
 		int r = ring_wait(u, timeout_ms);
 		if (r <= 0)
 			return r;
 		if (timeout_ms == 0)
 			break;
 	}
-	return (int)events_pop(u, ev, max);
+	/* what the completions queued (a chain's reaping) is in before the caller polls again */
+	if (u->polled)
+		ring_submit(u);
+	return (int)events_take(u, ev, max);
 }
 
 /* ---- spawning ---- */
@@ -254,7 +230,8 @@ static int cmd_uses_ring(const struct uspawn_cmd *c)
 	return !(c->flags & USPAWN_NO_REAP) || cmd_uses_ring_output(c);
 }
 
-int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
+/* direct: the one job is reaped by run_direct (reap_block), not the ring; its job is put there */
+static int submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n, struct job **direct)
 {
 	struct job *stack_jobs[64];
 	int need_ring = 0, r;
@@ -264,53 +241,59 @@ int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
 			return -EINVAL;
 		need_ring |= cmd_uses_ring(&cmds[i]);
 	}
-	if (need_ring && (r = ring_ready(u)) < 0)
+	if (!direct && need_ring && (r = ring_ready(u)) < 0)
 		return r;
 	struct job **jobs = n <= 64 ? stack_jobs : malloc(n * sizeof *jobs);
 	if (!jobs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {
-		jobs[i] = job_new(&cmds[i]);
+		jobs[i] = job_new(&u->events, &cmds[i]);
 		if (!jobs[i]) {
 			while (i--)
-				free(jobs[i]);
+				job_free(&u->events, jobs[i]);
 			if (jobs != stack_jobs)
 				free(jobs);
 			return -ENOMEM;
 		}
 	}
+	if (direct)
+		(*direct = jobs[0])->reap_direct = 1;
 	u->running += n;
 	u->engine->spawn(u, jobs, cmds, n);
-	/* the reaping (and output reads) of the whole batch: one enter */
-	ring_submit(u);
+	/*
+	 * The reaping and output reads of the whole batch go in with the
+	 * enter of the next uspawn_wait, which waits in the same system call:
+	 * none right after the clone, when the child is about to run its
+	 * program. A caller that polls the ring's fd itself needs them in now.
+	 */
+	if (u->polled)
+		ring_submit(u);
 	if (jobs != stack_jobs)
 		free(jobs);
 	return (int)n;
 }
 
+int uspawn_submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n)
+{
+	return submit(u, cmds, n, NULL);
+}
+
 /*
- * One job while nothing else runs, and no ring yet: spawned as a
- * USPAWN_NO_REAP job, whose EXIT event is queued at once, then waited for
- * with waitpid(). The ring stays down.
+ * One job while nothing else runs, and no ring yet: spawned, then waited
+ * for here (reap_block) rather than through the ring, which stays down.
  */
 static int run_direct(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *out)
 {
-	struct uspawn_cmd c = *cmd;
+	struct job *job;
 	int r;
 
-	c.flags |= USPAWN_NO_REAP;
-	if ((r = uspawn_submit(u, &c, 1)) < 0)
+	if ((r = submit(u, cmd, 1, &job)) < 0)
 		return r;
+	/* the job stays valid until the next uspawn_wait, which takes its EXIT */
+	if (job->wait & JOB_WAIT_REAP)
+		reap_block(u, job);
 	if (uspawn_wait(u, out, 1, 0) != 1)
-		return -EIO; /* cannot happen: a NO_REAP job reports as it starts */
-	if (out->pid > 0) {
-		while (waitpid(out->pid, &out->status, 0) < 0)
-			if (errno != EINTR) {
-				out->status = W_EXITCODE(127, 0);
-				break;
-			}
-		out->end_ns = now_ns();
-	}
+		return -EIO; /* cannot happen: the job is over */
 	return 0;
 }
 
@@ -378,57 +361,14 @@ int uspawn_unregister_fd(struct uspawn *u, int slot)
 
 /* ---- plain reads through the ring ---- */
 
-/* A pending read (or poll) on fd, listed so that it can be cancelled by fd. */
-struct read_req *read_req_new(struct uspawn *u, int fd, uint64_t user_data)
-{
-	struct read_req *req;
-
-	if (posix_memalign((void **)&req, 16, sizeof *req))
-		return NULL;
-	req->fd = fd;
-	req->user_data = user_data;
-	req->prev = NULL;
-	req->next = u->reads;
-	if (u->reads)
-		u->reads->prev = req;
-	u->reads = req;
-	return req;
-}
-
 int uspawn_read(struct uspawn *u, int fd, void *buf, size_t len, uint64_t user_data)
 {
 	int r = ring_ready(u);
 
-	if (r < 0)
+	if (r < 0 || (r = read_arm(u, fd, buf, (unsigned)len, user_data)) < 0)
 		return r;
-	struct read_req *req = read_req_new(u, fd, user_data);
-	if (!req)
-		return -ENOMEM;
-	if ((r = ring_read(u, fd, buf, (unsigned)len, tag_pack(req, TAG_READ))) < 0) {
-		read_req_drop(u, req);
-		return r;
-	}
 	ring_submit(u);
 	return 0;
-}
-
-void read_req_drop(struct uspawn *u, struct read_req *req)
-{
-	if (req->prev)
-		req->prev->next = req->next;
-	else
-		u->reads = req->next;
-	if (req->next)
-		req->next->prev = req->prev;
-	free(req);
-}
-
-void read_complete(struct uspawn *u, struct read_req *req, int res)
-{
-	struct uspawn_event ev = {.type = USPAWN_EV_READ, .user_data = req->user_data, .res = res};
-
-	read_req_drop(u, req);
-	events_push(u, &ev, NULL);
 }
 
 int uspawn_cancel_reads(struct uspawn *u, int fd)
@@ -469,7 +409,7 @@ void uspawn_close(struct uspawn *u)
 		if (u->reg_fds[i] >= 0)
 			close(u->reg_fds[i]);
 	free(u->reg_fds);
-	free(u->q.ev);
+	events_fini(&u->events);
 	ring_fini(u);
 	free(u);
 }

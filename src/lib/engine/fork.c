@@ -9,8 +9,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "plan.h"
+#include "engine/engine.h"
+#include "engine/plan.h"
 
 static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 		      const sigset_t *parent_mask)
@@ -21,15 +21,15 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	int r = plan_build(u, job, cmd, &plan, fa, child_fds);
 
 	if (r < 0) {
-		job_failed(u, job, USPAWN_STAGE_SETUP, 0, -r);
+		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, -r);
 		return;
 	}
 	if (pipe2(errpipe, O_CLOEXEC)) {
 		job_capture_close_child(child_fds);
-		job_failed(u, job, USPAWN_STAGE_SETUP, 0, errno);
+		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, errno);
 		return;
 	}
-	plan.mask = (cmd->flags & USPAWN_SIGMASK) ? cmd->sigmask : *parent_mask;
+	plan_mask(&plan, cmd, parent_mask);
 	plan.err_fd = errpipe[1];
 	pid_t pid = fork();
 	if (pid == 0)
@@ -39,7 +39,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	close(errpipe[1]);
 	if (pid < 0) {
 		close(errpipe[0]);
-		job_failed(u, job, USPAWN_STAGE_SPAWN, 0, errno);
+		job_failed(&u->events, job, USPAWN_STAGE_SPAWN, 0, errno);
 		return;
 	}
 	int msg[3];
@@ -59,7 +59,8 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 static void fork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 		       unsigned n)
 {
-	plan_spawn_blocked(u, jobs, cmds, n, spawn_one);
+	/* the child has the parent's handlers until child_run resets them */
+	plan_spawn(u, jobs, cmds, n, spawn_one, 1);
 }
 
 static int fork_probe(void)

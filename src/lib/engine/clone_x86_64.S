@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * long uspawn_clone_call(long nr, long a0, long a1, void *stack_top,
+ * long uspawn_clone_call(long nr, long a0, long a1, long a2,
  *                        int (*fn)(void *), void *arg)
  *
  * Runs clone3(a0 = args, a1 = size) when nr is SYS_clone3, or
- * clone(a0 = flags, a1 = stack) when nr is SYS_clone, and in the child calls
- * fn(arg) on the new stack, then exit(fn's value). The child never returns
- * here: the parent's frame lives on a stack the child must not touch.
- * stack_top is unused by the syscall itself; the kernel switches stacks.
- * Returns the child's pid or -errno in the parent.
+ * clone(a0 = flags, a1 = stack, a2 = parent_tid) when nr is SYS_clone, and
+ * in the child calls fn(arg) on the new stack, then exit(fn's value). The
+ * child never returns here: the parent's frame lives on a stack the child
+ * must not touch. Returns the child's pid or -errno in the parent.
  */
 #if defined(__x86_64__)
 	.text
@@ -21,7 +20,7 @@ uspawn_clone_call:
 	mov	%rdi, %rax
 	mov	%rsi, %rdi
 	mov	%rdx, %rsi
-	xor	%edx, %edx
+	mov	%rcx, %rdx
 	xor	%r10d, %r10d
 	syscall
 	test	%rax, %rax

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "engine/plan.h"
 
 extern char **environ;
 
@@ -72,14 +72,28 @@ unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2]
 	return i >= caps ? i - caps : 0;
 }
 
-void plan_spawn_blocked(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
-			unsigned n, plan_spawn_fn fn)
+void plan_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds, unsigned n,
+		plan_spawn_fn fn, int block)
 {
 	sigset_t all, old;
 
+	if (!block) {
+		for (unsigned i = 0; i < n; i++)
+			fn(u, jobs[i], &cmds[i], NULL);
+		return;
+	}
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	for (unsigned i = 0; i < n; i++)
 		fn(u, jobs[i], &cmds[i], &old);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void plan_mask(struct child_plan *plan, const struct uspawn_cmd *cmd, const sigset_t *parent_mask)
+{
+	plan->set_mask = (cmd->flags & USPAWN_SIGMASK) || parent_mask;
+	if (cmd->flags & USPAWN_SIGMASK)
+		plan->mask = cmd->sigmask;
+	else if (parent_mask)
+		plan->mask = *parent_mask;
 }

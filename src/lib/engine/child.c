@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <sys/syscall.h>
 
-#include "child.h"
-#include "sys.h"
+#include "engine/child.h"
+#include "engine/sys.h"
 
 #define CHILD __attribute__((noinline, no_sanitize("address", "undefined")))
 
@@ -201,7 +201,8 @@ CHILD int child_run(void *arg)
 	for (unsigned i = 0; i < p->n_fa; i++)
 		if ((r = do_action(&p->fa[i])) < 0)
 			return fail(p, USPAWN_STAGE_ACTION, i, r);
-	sys4(SYS_rt_sigprocmask, SIG_SETMASK, &p->mask, NULL, 8);
+	if (p->set_mask)
+		sys4(SYS_rt_sigprocmask, SIG_SETMASK, &p->mask, NULL, 8);
 	r = exec_search(p);
 	/* block again so that nothing runs a handler before we exit */
 	sigset_t all;

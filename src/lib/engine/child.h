@@ -32,6 +32,7 @@ struct child_plan {
 	unsigned flags; /* USPAWN_* of the cmd */
 	pid_t pgroup;
 	int clear_handlers; /* the kernel did not do CLONE_CLEAR_SIGHAND */
+	int set_mask;       /* set mask before exec (else keep the inherited one) */
 	sigset_t mask;      /* the mask the program starts with */
 	sigset_t sigdefault;
 	int err_fd; /* fork engine: report failure here */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "engine/engine.h"
 
 extern char **environ;
 
@@ -100,7 +100,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	int r = job_capture_open(job, cmd, child_fds);
 
 	if (r < 0) {
-		job_failed(u, job, USPAWN_STAGE_SETUP, 0, -r);
+		job_failed(&u->events, job, USPAWN_STAGE_SETUP, 0, -r);
 		return;
 	}
 	posix_spawn_file_actions_init(&fa);
@@ -114,7 +114,8 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	posix_spawnattr_destroy(&at);
 	job_capture_close_child(child_fds);
 	if (r)
-		job_failed(u, job, r == EAGAIN ? USPAWN_STAGE_SPAWN : USPAWN_STAGE_EXEC, 0, r);
+		job_failed(&u->events, job, r == EAGAIN ? USPAWN_STAGE_SPAWN : USPAWN_STAGE_EXEC, 0,
+			   r);
 	else
 		job_started(u, job, pid);
 }

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* A job's life: started or failed, reaped, output drained, then one EXIT event. */
+/*
+ * A job's record: created, failed or exec-failed, and once nothing is left
+ * to wait for (its reaping, its output: the io layer clears those bits)
+ * one EXIT event.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -7,16 +11,36 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "core/core.h"
 
-struct job *job_new(const struct uspawn_cmd *cmd)
+/* Spare records kept at most: a batch of thousands is not kept for ever. */
+#define SPARE_MAX 64
+
+void job_seed(struct events *e, struct job *records, unsigned n)
 {
-	struct job *job;
+	while (n--) {
+		records[n].resident = 1;
+		records[n].next = e->spare;
+		e->spare = &records[n];
+		e->n_spare++;
+	}
+}
 
-	/* 16-byte alignment leaves the low bits of the pointer for the tag */
-	if (posix_memalign((void **)&job, 16, sizeof *job))
+struct job *job_new(struct events *e, const struct uspawn_cmd *cmd)
+{
+	struct job *job = e->spare;
+	int resident = 0;
+
+	if (job) {
+		e->spare = job->next;
+		e->n_spare--;
+		resident = job->resident;
+	} else if (posix_memalign((void **)&job, 16, sizeof *job)) {
+		/* 16-byte alignment leaves the low bits of the pointer for the tag */
 		return NULL;
+	}
 	memset(job, 0, sizeof *job);
+	job->resident = resident;
 	job->user_data = cmd->user_data;
 	job->pid_out = cmd->pid_out;
 	job->no_reap = !!(cmd->flags & USPAWN_NO_REAP);
@@ -24,6 +48,21 @@ struct job *job_new(const struct uspawn_cmd *cmd)
 	job->cap[0].fd = job->cap[1].fd = -1;
 	job->start_ns = now_ns();
 	return job;
+}
+
+void job_free(struct events *e, struct job *job)
+{
+	if (job->pidfd >= 0)
+		close(job->pidfd);
+	free(job->cap[0].buf);
+	free(job->cap[1].buf);
+	if (!job->resident && e->n_spare >= SPARE_MAX) {
+		free(job);
+		return;
+	}
+	job->next = e->spare;
+	e->spare = job;
+	e->n_spare++;
 }
 
 /*
@@ -74,25 +113,6 @@ static void capture_close(struct job *job)
 	}
 }
 
-void job_started(struct uspawn *u, struct job *job, pid_t pid)
-{
-	job->pid = pid;
-	if (job->pid_out)
-		*job->pid_out = pid;
-	if (!job->no_reap) {
-		job->wait |= JOB_WAIT_REAP;
-		reap_arm(u, job);
-	}
-	for (int i = 0; i < 2; i++) {
-		if (job->cap[i].fd < 0)
-			continue;
-		job->wait |= i ? JOB_WAIT_ERR : JOB_WAIT_OUT;
-		output_arm(u, job, i + 1);
-	}
-	job_finish_if_done(u, job);
-}
-
-/* The child ran but could not exec: it exits 127 and is still reaped. */
 void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, int err)
 {
 	job->error = err;
@@ -100,18 +120,17 @@ void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, i
 	job->stage_index = index;
 }
 
-/* No process: the EXIT event goes out now. */
-void job_failed(struct uspawn *u, struct job *job, enum uspawn_stage stage, unsigned index, int err)
+void job_failed(struct events *e, struct job *job, enum uspawn_stage stage, unsigned index, int err)
 {
 	capture_close(job);
 	job_exec_failed(job, stage, index, err);
 	job->pid = 0;
 	job->status = W_EXITCODE(127, 0);
 	job->wait = 0;
-	job_finish_if_done(u, job);
+	job_finish_if_done(e, job);
 }
 
-void job_finish_if_done(struct uspawn *u, struct job *job)
+void job_finish_if_done(struct events *e, struct job *job)
 {
 	if (job->wait)
 		return;
@@ -127,8 +146,17 @@ void job_finish_if_done(struct uspawn *u, struct job *job)
 		.end_ns = now_ns(),
 	};
 	capture_close(job);
-	events_push(u, &ev, NULL);
+	events_push(e, &ev, NULL);
 	/* buffers of OUTPUT events before it may still be read by the caller */
-	job->next = u->free_list;
-	u->free_list = job;
+	job->next = e->done;
+	e->done = job;
+}
+
+void job_free_done(struct events *e)
+{
+	while (e->done) {
+		struct job *job = e->done;
+		e->done = job->next;
+		job_free(e, job);
+	}
 }

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one table every engine fills. Adding an engine is one file and one
- * entry in engines[] (api.c), as io_uring's opdef does for its ops.
+ * The engine layer: how a process is created. The one table every engine
+ * fills; adding an engine is one file and one entry in engines[] (api.c),
+ * as io_uring's opdef does for its ops. Engines call io/ and core/ (and
+ * the uring engine hands jobs its chains cannot express to the vfork
+ * engine); nothing below calls an engine but through this table.
  */
 #ifndef USPAWN_ENGINE_H
 #define USPAWN_ENGINE_H
 
-#include "internal.h"
+#include "io/io.h"
 
 struct uspawn_engine {
 	const char *name;
@@ -17,22 +20,17 @@ struct uspawn_engine {
 	void (*fini)(struct uspawn *u);
 	/*
 	 * Start n jobs. For each job call job_started() or job_failed(); either
-	 * may queue ring entries (the reaping), which the caller submits with
-	 * one io_uring_enter after this returns.
+	 * may queue ring entries (the reaping), which go in with the enter of
+	 * the caller's next uspawn_wait(). An engine whose entries are the
+	 * spawns themselves (uring) submits them before it returns.
 	 */
 	void (*spawn)(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 		      unsigned n);
-	/* A completion tagged TAG_ENGINE; may be NULL. */
-	void (*complete)(struct uspawn *u, struct io_uring_cqe *cqe);
+	/* A completion tagged TAG_ENGINE (p: its user_data untagged); may be NULL. */
+	ring_done_fn complete;
 };
 
 extern const struct uspawn_engine engine_uring;
-/*
- * The features a ring of this process reported: without our feature bit the
- * uring engine is known to be unusable, and its probe (a ring of its own)
- * is skipped.
- */
-void engine_uring_ring_features(unsigned features);
 extern const struct uspawn_engine engine_vfork;
 extern const struct uspawn_engine engine_posix;
 extern const struct uspawn_engine engine_fork;

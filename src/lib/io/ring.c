@@ -1,37 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The ring: setup, the few operations libuspawn puts on it, waiting, and
- * the dispatch of every completion. Where io_uring is refused, the same
- * calls go to poll.c.
+ * the dispatch of every completion to the handler its tag names
+ * (ring_dispatch). Where io_uring is refused, the same calls go to poll.c.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
-#include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "engine.h"
+#include "io/io.h"
 #include "uspawn/kernel.h"
-
-/*
- * uring-sh's static build reads the clock with the system call: its first
- * vDSO lookup would touch three pages, ~45 us of faults here, in a process
- * that lives for one line. Everyone else keeps the vDSO (no system call on
- * the spawn path).
- */
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-#ifdef USPAWN_CLOCK_SYSCALL
-	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
-#else
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-#endif
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* A free SQE; when the SQ is full, what is queued goes in first. */
 struct io_uring_sqe *ring_sqe(struct uspawn *u)
@@ -98,6 +78,17 @@ static int reg_fds_alloc(struct uspawn *u, unsigned n)
 	return 0;
 }
 
+/*
+ * Whether the rings of this process show our spawn feature (1) or not (0);
+ * -1 before the first. Spares the uring engine's probe a ring of its own.
+ */
+static int spawn_feature = -1;
+
+int ring_spawn_feature(void)
+{
+	return __atomic_load_n(&spawn_feature, __ATOMIC_RELAXED);
+}
+
 /* Set the ring up, unless it is already; u->ring_opts says how. */
 int ring_ready(struct uspawn *u)
 {
@@ -130,7 +121,7 @@ int ring_ready(struct uspawn *u)
 		io_uring_queue_exit(&u->ring);
 		return r;
 	}
-	engine_uring_ring_features(p.features);
+	__atomic_store_n(&spawn_feature, !!(p.features & USPAWN_FEAT_SPAWN), __ATOMIC_RELAXED);
 	u->use_waitid = !(o->flags & USPAWN_OPEN_NO_WAITID) && ring_has_waitid(&u->ring);
 	if ((r = reg_fds_alloc(u, o->registered_files)) < 0) {
 		io_uring_queue_exit(&u->ring);
@@ -149,29 +140,6 @@ void ring_fini(struct uspawn *u)
 	else if (u->ring_up)
 		io_uring_queue_exit(&u->ring);
 	u->ring_up = 0;
-}
-
-/* Where a completion goes, by the tag in its user_data. */
-void ring_complete(struct uspawn *u, uint64_t data, int res)
-{
-	void *p = tag_ptr(data);
-
-	switch (tag_of(data)) {
-	case TAG_REAP:
-		reap_complete(u, p, res);
-		break;
-	case TAG_OUT:
-		output_complete(u, p, 1, res);
-		break;
-	case TAG_ERR:
-		output_complete(u, p, 2, res);
-		break;
-	case TAG_READ:
-		read_complete(u, p, res);
-		break;
-	default:
-		break;
-	}
 }
 
 /* One read of fd into buf when it is readable (IORING_OP_READ). */
@@ -222,13 +190,7 @@ static unsigned drain_cqes(struct uspawn *u)
 
 	io_uring_for_each_cqe(&u->ring, head, cqe)
 	{
-		uint64_t data = io_uring_cqe_get_data64(cqe);
-		if (tag_of(data) == TAG_ENGINE) {
-			if (u->engine->complete)
-				u->engine->complete(u, cqe);
-		} else {
-			ring_complete(u, data, cqe->res);
-		}
+		ring_dispatch(u, io_uring_cqe_get_data64(cqe), cqe->res);
 		n++;
 	}
 	io_uring_cq_advance(&u->ring, n);

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "io/io.h"
 #include "uspawn/jobserver.h"
 
 /* ---- MAKEFLAGS ---- */
@@ -183,15 +183,8 @@ static int arm_poll(struct uspawn *u, int fd, uint64_t user_data)
 {
 	int r = ring_ready(u);
 
-	if (r < 0)
+	if (r < 0 || (r = read_arm_poll(u, fd, user_data)) < 0)
 		return r;
-	struct read_req *req = read_req_new(u, fd, user_data);
-	if (!req)
-		return -ENOMEM;
-	if ((r = ring_poll(u, fd, tag_pack(req, TAG_READ))) < 0) {
-		read_req_drop(u, req);
-		return r;
-	}
 	ring_submit(u);
 	return 0;
 }

@@ -2,8 +2,8 @@
 /*
  * The io_uring_spawn engine: every job is one linked chain
  *   CLONE -> redirects -> EXEC [-> EXEC ...]
- * and all chains of a batch go in with the one io_uring_enter that
- * uspawn_submit() makes. It needs the kernel series in kernel/patches and
+ * and all chains of a batch go in with one io_uring_enter as the batch
+ * ends (uring_spawn). It needs the kernel series in kernel/patches and
  * is chosen only when the kernel proves it carries that series
  * (uspawn_uring_detect).
  *
@@ -31,8 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "engine.h"
-#include "plan.h"
+#include "engine/engine.h"
+#include "engine/plan.h"
 #include "uspawn/kernel.h"
 
 extern char **environ;
@@ -42,7 +42,7 @@ extern char **environ;
  * would report them. Trust only (a) our feature bit and (b) the CLONE
  * probe handshake, which answers a magic value and creates no process.
  */
-int uspawn_uring_detect(void)
+static int uspawn_uring_detect(void)
 {
 	struct io_uring_params p = {0};
 	struct io_uring ring;
@@ -67,21 +67,13 @@ int uspawn_uring_detect(void)
 
 static int uring_state; /* 0 unknown, 1 yes, -1 no */
 
-void engine_uring_ring_features(unsigned features)
-{
-	int unknown = 0;
-
-	if (!(features & USPAWN_FEAT_SPAWN))
-		__atomic_compare_exchange_n(&uring_state, &unknown, -1, 0, __ATOMIC_RELAXED,
-					    __ATOMIC_RELAXED);
-}
-
 static int uring_probe(void)
 {
 	int s = __atomic_load_n(&uring_state, __ATOMIC_RELAXED);
 
 	if (!s) {
-		s = uspawn_uring_detect() ? 1 : -1;
+		/* a ring without our feature bit says no without a ring of our own */
+		s = ring_spawn_feature() != 0 && uspawn_uring_detect() ? 1 : -1;
 		__atomic_store_n(&uring_state, s, __ATOMIC_RELAXED);
 	}
 	return s > 0 ? 0 : -ENOSYS;
@@ -351,16 +343,15 @@ static void chain_done(struct uspawn *u, struct chain *c)
 		job_exec_failed(job, c->stage ? c->stage : USPAWN_STAGE_EXEC, c->stage_index,
 				c->err ? c->err : ENOEXEC);
 		job->wait = 0;
-		job_finish_if_done(u, job);
+		job_finish_if_done(&u->events, job);
 	}
 	free(c);
 }
 
-static void uring_complete(struct uspawn *u, struct io_uring_cqe *cqe)
+static void uring_complete(struct uspawn *u, void *p, int res)
 {
-	struct slot *s = tag_ptr(io_uring_cqe_get_data64(cqe));
+	struct slot *s = p;
 	struct chain *c = s->chain;
-	int res = cqe->res;
 
 	switch (s->kind) {
 	case SLOT_CLONE:
@@ -370,7 +361,8 @@ static void uring_complete(struct uspawn *u, struct io_uring_cqe *cqe)
 			if (c->job && c->job->pid_out)
 				*c->job->pid_out = res;
 		} else if (c->job) {
-			job_failed(u, c->job, USPAWN_STAGE_SPAWN, 0, res < 0 ? -res : EINVAL);
+			job_failed(&u->events, c->job, USPAWN_STAGE_SPAWN, 0,
+				   res < 0 ? -res : EINVAL);
 			c->job = NULL;
 		}
 		break;
@@ -414,7 +406,9 @@ static void uring_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 				free(vjobs);
 				free(vcmds);
 				for (; i < n; i++)
-					job_failed(u, jobs[i], USPAWN_STAGE_SETUP, 0, ENOMEM);
+					job_failed(&u->events, jobs[i], USPAWN_STAGE_SETUP, 0,
+						   ENOMEM);
+				ring_submit(u);
 				return;
 			}
 		}
@@ -425,6 +419,8 @@ static void uring_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 		engine_vfork.spawn(u, vjobs, vcmds, nv);
 	free(vjobs);
 	free(vcmds);
+	/* the chains are the spawns: they go in now, the batch's reaping with them */
+	ring_submit(u);
 }
 
 static void uring_fini(struct uspawn *u)
