@@ -17,6 +17,25 @@
  *
  * A handle is not thread safe: give every thread its own. Handles never
  * share state, so many threads may spawn at once.
+ *
+ * SIGCHLD. A job's status can be taken from the handle: the kernel
+ * discards it when the caller ignores SIGCHLD (SIG_IGN or SA_NOCLDWAIT,
+ * and SIG_IGN is inherited across exec), and a caller's wait() or
+ * waitpid(-1) (a SIGCHLD handler's, say) reaps the handle's children as
+ * its own. Whatever the caller does with SIGCHLD:
+ *  - the vfork engine's jobs (and the jobs the uring engine hands it)
+ *    report their real status on Linux 6.15 and later: when SIGCHLD is
+ *    not SIG_DFL at uspawn_submit(), each takes a pidfd at its clone (an
+ *    fd per running job), for which the kernel keeps the status;
+ *  - any other job whose status is gone (the posix, fork and uring
+ *    engines, an older kernel, a waitpid(-1) under SIG_DFL) reports error
+ *    ECHILD at USPAWN_STAGE_WAIT with status -1: never a status the
+ *    handle does not have. Its pid may by then be another process's.
+ * The children report with SIGCHLD as any child does (exec sets that), so
+ * a caller that catches SIGCHLD still sees them exit. A program that wants
+ * every status on every kernel resets SIGCHLD to SIG_DFL (as xargs and
+ * dash do) and reaps by pid only. USPAWN_NO_REAP jobs are the caller's to
+ * reap, under the same rules as its own children.
  */
 #ifndef USPAWN_H
 #define USPAWN_H
@@ -26,8 +45,29 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * sigset_t is POSIX, not ISO C: <signal.h> declares it unless the program
+ * is compiled as strict ISO C (-std=c99, -std=c11) without a feature macro
+ * (_POSIX_C_SOURCE, _GNU_SOURCE ...). Such a program gets a type of the
+ * same size and alignment in the cmd's two sets, which uspawn_cmd_init()
+ * empties; to fill them with sigaddset(), define a feature macro.
+ */
+#if defined(__cplusplus) || !defined(__STRICT_ANSI__) || defined(_POSIX_C_SOURCE) ||               \
+	defined(_POSIX_SOURCE) || defined(_XOPEN_SOURCE) || defined(_GNU_SOURCE) ||                \
+	defined(_DEFAULT_SOURCE) || defined(_BSD_SOURCE)
+typedef sigset_t uspawn_sigset_t;
+#else
+typedef struct {
+	unsigned long uspawn_bits[128 / sizeof(unsigned long)];
+} uspawn_sigset_t;
+#endif
+
 #ifdef __cplusplus
 extern "C" {
+#endif
+/* the library is built with hidden symbols: these are what it exports */
+#ifdef __GNUC__
+#pragma GCC visibility push(default)
 #endif
 
 struct uspawn;
@@ -140,11 +180,11 @@ struct uspawn_cmd {
 	const char *cwd;   /* NULL: inherit */
 	const struct uspawn_fa *actions;
 	unsigned n_actions;
-	unsigned flags; /* USPAWN_* above */
-	pid_t pgroup;   /* with USPAWN_SETPGROUP */
-	sigset_t sigmask;
-	sigset_t sigdefault;
-	uint64_t user_data; /* echoed in every event of this job */
+	unsigned flags;             /* USPAWN_* above */
+	pid_t pgroup;               /* with USPAWN_SETPGROUP */
+	uspawn_sigset_t sigmask;    /* with USPAWN_SIGMASK: a sigset_t */
+	uspawn_sigset_t sigdefault; /* with USPAWN_SIGDEFAULT: a sigset_t */
+	uint64_t user_data;         /* echoed in every event of this job */
 	/*
 	 * If set, receives the pid once the process exists (before
 	 * uspawn_submit returns with the fork-like engines); must stay valid
@@ -153,7 +193,7 @@ struct uspawn_cmd {
 	pid_t *pid_out;
 };
 
-/* Where a job that did not run failed. */
+/* Where a job that did not run failed (or, STAGE_WAIT, where one that ran lost its status). */
 enum uspawn_stage {
 	USPAWN_STAGE_NONE = 0,
 	USPAWN_STAGE_SPAWN,  /* the process could not be created (EAGAIN, ENOMEM) */
@@ -161,6 +201,7 @@ enum uspawn_stage {
 	USPAWN_STAGE_CWD,    /* chdir(cwd) */
 	USPAWN_STAGE_ACTION, /* file action number stage_index */
 	USPAWN_STAGE_EXEC,   /* execve: ENOENT, EACCES, E2BIG, ... */
+	USPAWN_STAGE_WAIT,   /* it ran, but its status was lost: ECHILD (see SIGCHLD above) */
 };
 
 enum uspawn_event_type {
@@ -175,7 +216,9 @@ struct uspawn_event {
 	pid_t pid; /* 0 when no process was created */
 	/*
 	 * EXIT: a wait status (WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG).
-	 * A job that never ran reports W_EXITCODE(127, 0) with error set.
+	 * A job that never ran reports W_EXITCODE(127, 0) with error set; one
+	 * whose status was lost (see SIGCHLD above) -1, with error ECHILD at
+	 * USPAWN_STAGE_WAIT.
 	 */
 	int status;
 	int error;               /* EXIT: the errno that stopped the job, else 0 */
@@ -192,7 +235,9 @@ struct uspawn_event {
 /*
  * Spawn n jobs. Every job gets exactly one EXIT event later, whether it ran
  * or not; a job that could not start reports why there (error, stage).
- * The engines arm the reaping of the whole batch with one io_uring_enter.
+ * The reaping of the whole batch is armed by the io_uring_enter of the next
+ * uspawn_wait(), which waits in the same call (at once, here, once the
+ * caller has asked for uspawn_ring_fd() to poll it).
  * cmds and what they point to may be freed when this returns.
  * Returns n, or -EINVAL (nothing spawned) if a cmd is malformed.
  */
@@ -230,6 +275,9 @@ int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_eve
 /* A fresh cmd: zero, with empty signal sets. */
 void uspawn_cmd_init(struct uspawn_cmd *cmd);
 
+#ifdef __GNUC__
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

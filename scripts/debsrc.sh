@@ -44,7 +44,8 @@ fi
 
 # The version apt would fetch names the cache entry.
 ver=$(apt-cache showsrc "$pkg" | sed -n 's/^Version: //p' | sort -V | tail -n 1)
-out=$dir/$pkg-$ver
+# an epoch's colon would break PATH-like lists: not in the directory name
+out=$dir/$pkg-$(echo "$ver" | tr : _)
 if [ ! -d "$out/tree" ]; then
 	tmp=$(mktemp -d "$dir/.fetch.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT

@@ -22,10 +22,13 @@
 
 #include <stdint.h>
 
-#include "uspawn.h"
+#include <uspawn.h>
 
 #ifdef __cplusplus
 extern "C" {
+#endif
+#ifdef __GNUC__
+#pragma GCC visibility push(default)
 #endif
 
 enum uspawn_js_style {
@@ -110,6 +113,9 @@ int uspawn_js_release(struct uspawn_js *js);
  */
 int uspawn_js_close(struct uspawn_js *js);
 
+#ifdef __GNUC__
+#pragma GCC visibility pop
+#endif
 #ifdef __cplusplus
 }
 #endif

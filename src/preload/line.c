@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `/bin/sh -c LINE`: uring-sh's parser (ush) decides. One external simple
- * command (with redirections) is spawned directly; a line uring-sh runs
- * exactly as dash does (its full parser accepts it) goes to uring-sh; the
- * rest (syntax errors) to /bin/sh untouched.
+ * `/bin/sh -c LINE`: uring-sh's parser and expander decide (ush_decide()).
+ * One external simple command (with redirections) is spawned directly; a
+ * line uring-sh runs exactly as dash does goes to uring-sh; the rest
+ * (syntax errors, a command not found) to /bin/sh untouched.
  * ush models dash, so all of this is off unless /bin/sh is dash.
  */
 #include <limits.h>
@@ -63,10 +63,8 @@ const char *line_of(const char *path, char *const argv[], int search)
 	return argv[2];
 }
 
-void line_classify(const char *line, char *const envp[], struct line_plan *plan)
+void line_classify(const char *line, const char *arg0, char *const envp[], struct line_plan *plan)
 {
-	struct ush_line l;
-
 	memset(plan, 0, sizeof *plan);
 	plan->how = LINE_SH;
 	plan->reason = "/bin/sh is not dash";
@@ -79,26 +77,19 @@ void line_classify(const char *line, char *const envp[], struct line_plan *plan)
 	if (!envp)
 		envp = environ;
 	struct ush_arena a = {arena, ARENA_SIZE, 0};
-	enum ush_class c = ush_parse(&a, line, strlen(line), &l);
-	if (c == USH_SPAWN || c == USH_NATIVE)
-		c = ush_check(&l, envp);
-	plan->reason = l.reason;
-	/* outside ush's subset, but uring-sh's full interpreter runs it */
-	if (c == USH_DELEGATE && uring_sh[0] && ush_full_parse(&a, line, strlen(line)))
-		c = USH_NATIVE;
-	if (c == USH_NATIVE && uring_sh[0]) {
+	struct ush_spawn *sp = ush_alloc(&a, sizeof *sp);
+	if (!sp)
+		return;
+	enum ush_how h = ush_decide(&a, line, strlen(line), arg0, envp, sp, &plan->reason);
+	if (h == USH_URING_SH && uring_sh[0]) {
 		plan->how = LINE_URING_SH;
 		plan->path = uring_sh;
 		return;
 	}
-	if (c == USH_NATIVE)
+	if (h == USH_URING_SH)
 		plan->reason = "no uring-sh";
-	if (c != USH_SPAWN)
-		return;
-	plan->reason = "not found, or out of arena";
-	struct ush_spawn *sp = ush_alloc(&a, sizeof *sp);
 	/* not found: sh says so in its own words */
-	if (!sp || ush_prepare_spawn(&a, &l, envp, sp) < 0 || sp->lookup_error)
+	if (h != USH_DIRECT)
 		return;
 	plan->how = LINE_DIRECT;
 	plan->path = sp->path;

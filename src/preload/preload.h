@@ -82,8 +82,8 @@ struct line_plan {
 };
 /* The line of argv when it is exactly {sh, -c, LINE}, else NULL. */
 const char *line_of(const char *path, char *const argv[], int search);
-/* Classify line in envp; memory comes from a per-thread arena. */
-void line_classify(const char *line, char *const envp[], struct line_plan *plan);
+/* Classify line in envp ($0 is arg0); memory comes from a per-thread arena. */
+void line_classify(const char *line, const char *arg0, char *const envp[], struct line_plan *plan);
 /* uring-sh's path, or NULL when there is none */
 const char *line_uring_sh(void);
 

@@ -237,7 +237,7 @@ static int try_lib(pid_t *pid, const char *path, const posix_spawn_file_actions_
 	struct req r = {path, argv, envp, &ra, &at, NULL, 0, search ? USPAWN_PATH_SEARCH : 0, 0};
 	const char *line = line_of(path, argv, search), *how = "lib";
 	if (line && !ra.cwd) {
-		line_classify(line, envp, &lp);
+		line_classify(line, argv[0], envp, &lp);
 		if (lp.how == LINE_DIRECT) {
 			r.path = lp.path;
 			r.argv = lp.argv;

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * How a line runs, decided by how_classify() alone:
- *  - with uring-sh's parser (ush.h, when built): a simple external command
- *    is spawned directly (argv, environment and redirections as dash would
- *    make them), a line ush runs natively goes to the uring-sh binary, and
- *    everything else to /bin/sh -c;
+ *  - with uring-sh's parser and expander (ush.h's ush_decide(), when
+ *    built): a simple external command is spawned directly (argv,
+ *    environment and redirections as dash would make them), any other line
+ *    uring-sh runs goes to the uring-sh binary, and the rest (syntax
+ *    errors, a command not found) to /bin/sh -c;
  *  - without it: a line of plain words (no shell syntax, no builtin) is
  *    spawned directly, everything else goes to /bin/sh -c.
  * /bin/sh -c is always the fallback: results are those of `sh -c LINE`.
@@ -155,25 +156,20 @@ static const char *uring_sh(void)
 /* ush's verdict; for HOW_DIRECT, cmd gets the spawn ush prepared (in j->arena). */
 static enum how how_classify(struct rjob *j, struct uspawn_cmd *cmd)
 {
-	struct ush_line line;
+	const char *why;
 
 	j->arena = malloc(ARENA_SIZE);
 	if (!j->arena)
 		return HOW_SH;
 	struct ush_arena a = {j->arena, ARENA_SIZE, 0};
-	enum ush_class c = ush_parse(&a, j->line, strlen(j->line), &line);
-	if (c == USH_SPAWN || c == USH_NATIVE)
-		c = ush_check(&line, environ);
-	/* outside ush's subset, but uring-sh's full interpreter runs it */
-	if (c == USH_DELEGATE && uring_sh() && ush_full_parse(&a, j->line, strlen(j->line)))
-		return HOW_URING_SH;
-	if (c == USH_NATIVE)
-		return uring_sh() ? HOW_URING_SH : HOW_SH;
-	if (c != USH_SPAWN)
-		return HOW_SH;
 	struct ush_spawn *sp = ush_alloc(&a, sizeof *sp);
+	if (!sp)
+		return HOW_SH;
+	enum ush_how h = ush_decide(&a, j->line, strlen(j->line), "/bin/sh", environ, sp, &why);
+	if (h == USH_URING_SH)
+		return uring_sh() ? HOW_URING_SH : HOW_SH;
 	/* not found: sh says so in its own words */
-	if (!sp || ush_prepare_spawn(&a, &line, environ, sp) < 0 || sp->lookup_error)
+	if (h != USH_DIRECT)
 		return HOW_SH;
 	cmd->path = sp->path;
 	cmd->argv = sp->argv;

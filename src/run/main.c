@@ -216,6 +216,8 @@ int main(int argc, char **argv)
 	int e;
 
 	std_fds_open();
+	/* as xargs: a SIGCHLD ignored by our caller would lose the jobs' statuses */
+	signal(SIGCHLD, SIG_DFL);
 	e = opts_parse(&o, argc, argv);
 	if (e) {
 		opts_free(&o);

@@ -436,7 +436,7 @@ static void job_exit(struct runner *r, const struct uspawn_event *ev)
 	/* a direct spawn that did not start: sh redoes it, with dash's own words and status
 	   (not for a line too long for exec: sh -c LINE would be longer still) */
 	if (ev->error && j->how == HOW_DIRECT && ev->stage >= USPAWN_STAGE_CWD &&
-	    ev->error != E2BIG && respawn_sh(r, i) == 0)
+	    ev->stage <= USPAWN_STAGE_EXEC && ev->error != E2BIG && respawn_sh(r, i) == 0)
 		return;
 #endif
 	status = job_status(r, j, ev);

@@ -57,3 +57,13 @@ void write_all(int fd, const char *s, size_t n)
 		n -= w;
 	}
 }
+
+/* dash's errmsg(): the words for errno in an exec, open or create */
+const char *ush_errmsg(int err, int ctx)
+{
+	if (err != ENOENT && err != ENOTDIR)
+		return strerror(err);
+	return ctx == USH_E_OPEN    ? "No such file"
+	       : ctx == USH_E_CREAT ? "Directory nonexistent"
+				    : "not found";
+}

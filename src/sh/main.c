@@ -11,13 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "eval.h"
+#include "eval/eval.h"
 
 /*
  * In .lbss, which the linker puts after .bss: libc's variables then share
  * the pages the data segment touches anyway instead of a page 4 MiB away.
+ * Page-aligned, so that a line's parse starts at a page, not near its end.
  */
-static char arena_buf[4 << 20] __attribute__((section(".lbss")));
+static char arena_buf[4 << 20] __attribute__((section(".lbss"), aligned(4096)));
 
 static void stats(char **envp, const char *what, const char *reason)
 {
@@ -183,6 +184,8 @@ int main(int argc, char **argv, char **envp)
 
 	if (argc > 1 && !strcmp(argv[1], "--uspawn-gate"))
 		return gate_main(argc, argv);
+	/* as dash, which catches it: never ignored here, SIG_DFL in our commands */
+	signal(SIGCHLD, SIG_DFL);
 	int file = 0;
 	int i = sh_options(argc, argv, &opts, &file);
 
@@ -204,6 +207,7 @@ int main(int argc, char **argv, char **envp)
 	int aliases = alias_mentioned(text, len);
 	stats(envp, "native", err ? "syntax error" : NULL);
 	sh.a = &a;
+	sh.ops = &eval_ops;
 	/* -c LINE [NAME [ARG...]], or FILE [ARG...] */
 	int name = file ? i : i + 1;
 	sh.arg0 = name < argc ? argv[name] : argv[0];

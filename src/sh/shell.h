@@ -1,25 +1,61 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uring-sh's interpreter: the state every part shares (eval.c runs trees,
- * words.c expands words, state.c keeps variables and parameters).
- * First version of the contract; the owners of eval.c and words.c may grow
+ * uring-sh's interpreter: the state every part shares (eval/ runs trees,
+ * expand/ expands words, state/ keeps variables and parameters).
+ * First version of the contract; the owners of eval/ and expand/ may grow
  * it (add, do not rename).
  */
 #ifndef USH_SHELL_H
 #define USH_SHELL_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/types.h>
-#include "ast.h"
+#include "syntax/ast.h"
 #include "sh.h"
 
-/* A list of C strings, NULL-terminated, growing with malloc. */
+/* A list of C strings, NULL-terminated, growing with malloc (or in a, when set). */
 struct strvec {
 	char **v;
 	unsigned n, cap;
+	struct ush_arena *a;
 };
 int strvec_push(struct strvec *sv, char *s); /* -1: out of memory */
 void strvec_free(struct strvec *sv);         /* frees v, not the strings */
+
+struct shell;
+struct node;
+/*
+ * What expansion (expand/) and the variables (state/) need of the rest of
+ * the shell, so that they stand without the evaluator: decide/ answers
+ * its question with them and the parser alone. uring-sh's are the
+ * evaluator's (eval/eval.c's eval_ops); decide/'s refuse anything with an
+ * effect.
+ */
+struct shell_ops {
+	/* $(cmd): its output (malloc'd, NUL-terminated), sh->status set; NULL: no memory */
+	char *(*cmdsubst)(struct shell *sh, struct node *cmd, size_t *len);
+	/* dash's message on fd 2: "$0: LINE: " and the pieces (NULL ends them) */
+	void (*msg)(struct shell *sh, const char *a, const char *b, const char *c, const char *d);
+	/* leave the shell (or subshell) with status, the EXIT trap first */
+	void (*exit)(struct shell *sh, int status) __attribute__((noreturn));
+	/* PATH was assigned or unset: dash forgets its command table */
+	void (*path_changed)(void);
+	/* OPTIND was assigned (value NULL: unset): dash's getoptsreset; -1 refuses it */
+	int (*optind_changed)(struct shell *sh, const char *value);
+};
+
+/*
+ * decide/'s variables (state/view.c): read from the environment with
+ * dash's start-up values, and the assignments of the command being
+ * decided; nothing is ever stored.
+ */
+struct shvar_view {
+	char *const *over; /* "NAME=value" assigned so far, in order (the last one wins) */
+	unsigned nover;
+	const char *pwd; /* dash's $PWD at start */
+	char ppid[24];   /* dash's $PPID: the caller, whose child dash would be */
+};
 
 enum shell_opt {
 	OPT_ERREXIT = 1 << 0,   /* -e */
@@ -45,7 +81,7 @@ struct shell {
 	pid_t lastbg;     /* $!, 0 before any */
 	int subshell;     /* > 0 in a forked subshell / command substitution */
 	char **environ;   /* the inherited environment (variables are imported from it) */
-	void *vars;       /* state.c's table */
+	void *vars;       /* state/vars.c's table */
 	void *funcs;      /* eval.c's functions */
 	void *traps;      /* eval.c's traps */
 	struct uspawn *u; /* libuspawn handle, opened on the first spawn */
@@ -56,14 +92,55 @@ struct shell {
 	 * zeroed shell starts right.
 	 */
 	int optind, optoff;
+	const struct shell_ops *ops;
+	/* decide/: variables from view, memory from xa (never freed), no globbing */
+	const struct shvar_view *view;
+	struct ush_arena *xa;
 };
 
-/* getopts.c: OPTIND was assigned (dash's getoptsreset); -1 after dash's
+/* messages and leaving the shell, through ops */
+static inline void shell_msg(struct shell *sh, const char *a, const char *b, const char *c,
+			     const char *d)
+{
+	sh->ops->msg(sh, a, b, c, d);
+}
+__attribute__((noreturn)) static inline void shell_exit(struct shell *sh, int status)
+{
+	sh->ops->exit(sh, status);
+	__builtin_unreachable();
+}
+/*
+ * an error that makes a non-interactive dash leave the current shell
+ * (expansion errors, a failed special builtin, set -u): message, then
+ * shell_exit(sh, status)
+ */
+__attribute__((noreturn)) static inline void shell_fail(struct shell *sh, int status, const char *a,
+							const char *b, const char *c)
+{
+	shell_msg(sh, a, b, c, NULL);
+	shell_exit(sh, status);
+}
+
+/* an expansion's memory: the heap, or decide/'s arena (xa), where nothing is freed */
+static inline void *shell_alloc(struct shell *sh, size_t n)
+{
+	return sh->xa ? ush_alloc(sh->xa, n) : malloc(n);
+}
+static inline void shell_free(struct shell *sh, void *p)
+{
+	if (!sh->xa)
+		free(p);
+}
+char *shell_strdup(struct shell *sh, const char *s);
+
+/* builtins/getopts.c: OPTIND was assigned (dash's getoptsreset); -1 after dash's
  * "Illegal number" message, the variable unchanged. value NULL: unset. */
 int getopts_reset(struct shell *sh, const char *value);
 
-/* state.c: variables. Values returned stay valid until the variable changes. */
+/* state/vars.c: variables. Values returned stay valid until the variable changes. */
 const char *shvar_get(struct shell *sh, const char *name, size_t n); /* NULL: unset */
+/* state/view.c: shvar_get of decide/'s shell (sh->view) */
+const char *shvar_view_get(struct shell *sh, const char *name, size_t n);
 /* set name (flags: SHVAR_EXPORT ...); -1 after printing dash's message (readonly) */
 enum { SHVAR_EXPORT = 1, SHVAR_READONLY = 2, SHVAR_SET = 4 /* has a value: flags, list */ };
 /* value is copied; value NULL: only add flags (export x, readonly x); set -a exports */
@@ -92,25 +169,18 @@ void shvar_restore(struct shell *sh, void *saved);
  */
 const char *shell_param(struct shell *sh, const char *name, size_t n, char *tmp, size_t tmpn);
 
-/* messages: "arg0: LINE: " + the pieces + "\n" on fd 2 (NULL ends the list) */
-void shell_msg(struct shell *sh, const char *a, const char *b, const char *c, const char *d);
-/* exit the shell (or the subshell), running the EXIT trap first */
-void shell_exit(struct shell *sh, int status) __attribute__((noreturn));
-/*
- * an error that makes a non-interactive dash leave the current shell
- * (expansion errors, a failed special builtin, set -u): message, then
- * shell_exit(sh, status)
- */
-void shell_fail(struct shell *sh, int status, const char *a, const char *b, const char *c)
-	__attribute__((noreturn));
-
-/* eval.c */
+/* eval/eval.c */
 int eval_tree(struct shell *sh, struct node *n);               /* returns $? */
 int eval_text(struct shell *sh, const char *text, size_t len); /* eval, trap actions */
 /* $(cmd): its stdout, trailing newlines removed (malloc'd, NUL-terminated); sets sh->status */
 char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len);
+/* the evaluator's ops: what uring-sh's shell runs with */
+extern const struct shell_ops eval_ops;
 
-/* words.c: expansion in dash's order. Results are malloc'd: the caller frees them. */
+/*
+ * expand/words.c: expansion in dash's order. Results are malloc'd (from
+ * sh->xa in decide/'s shell): the caller frees them.
+ */
 /* fields of the words (tilde, parameters, $( ), $(( )), IFS splitting, globbing, quote removal) */
 int words_expand(struct shell *sh, const struct word *w, unsigned n, struct strvec *out);
 /* one string: no splitting, no globbing (assignments, redirection targets, case subject, here-docs) */

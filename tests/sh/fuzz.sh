@@ -10,10 +10,12 @@ if [ -z "$cc" ]; then
 	exit 77
 fi
 mkdir -p "$work/corpus"
-sh_src="arena.c lex.c parse.c classify.c check.c expand.c env.c path.c spawn.c fmt.c"
-sh_src="$sh_src syntax.c syntax_lex.c syntax_word.c"
+# the ush library: what ush_decide() needs (src/sh/CMakeLists.txt's ush target)
+sh_src="arena.c env.c path.c fmt.c state/vars.c state/view.c builtins/names.c"
 files=
-for f in $sh_src; do files="$files $src/src/sh/$f"; done
+for f in $sh_src "$src"/src/sh/syntax/*.c "$src"/src/sh/expand/*.c "$src"/src/sh/decide/*.c; do
+	case $f in /*) files="$files $f" ;; *) files="$files $src/src/sh/$f" ;; esac
+done
 if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -I"$src/src/sh" -I"$src/include" \
 	$files "$src/tests/sh/fuzz_parse.c" -o "$work/fuzz_parse"; then

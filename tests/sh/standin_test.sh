@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# uring-sh runs the commands that are /bin/sh itself (src/sh/standin.c):
+# uring-sh runs the commands that are /bin/sh itself (src/sh/eval/standin.c):
 # every such shell leaves its own USPAWN_SH_STATS record, and none does
 # with USPAWN_SH_SELF=0 or where uring-sh would delegate anyway.
 # usage: standin_test.sh URING_SH

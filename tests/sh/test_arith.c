@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "arith.h"
+#include "expand/arith.h"
 
 /* the variables every case starts with (x and y unset) */
 static const char *const names[] = {"a", "b", "c", "h", "o", "s", "e", "sp", "x", "y"};

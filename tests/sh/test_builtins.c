@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "builtins.h"
+#include "builtins/builtins.h"
 
 #define DASH "/bin/dash"
 

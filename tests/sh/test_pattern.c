@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "pattern.h"
+#include "expand/pattern.h"
 
 /* case SUBJECT in PATTERN) in dash, the pattern unquoted from a variable */
 static const struct {

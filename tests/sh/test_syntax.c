@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ast.h"
+#include "syntax/ast.h"
 #include "sh.h"
-#include "syntax.c"
-#include "syntax_lex.c"
-#include "syntax_word.c"
+#include "syntax/parser.c"
+#include "syntax/lexer.c"
+#include "syntax/word.c"
 
 static const char *const op_names[] = {"", "#", "-", "=", "?", "+", "%", "%%", "#", "##", "^BAD"};
 static const char *const redir_names[] = {"", "<", ">", ">|", ">>", "<>", "<&", ">&", "<<"};

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of state.c (variables, special parameters) and words.c
+ * Unit tests of state/vars.c (variables, special parameters) and expand/
  * (expansion) in-process, on hand-built words. Expected values are dash
  * 0.5.12's; the differential corpus (corpus_words.txt) checks the same
  * code through the whole shell.
  *
- * state.c and words*.c belong to the uring-sh binary, not to the ush
- * library: they are compiled into this test directly, with the evaluator's
- * entry points stubbed (shell_fail returns here through a longjmp).
+ * Both are in the ush library, without the evaluator: what they need of it
+ * (struct shell_ops) is this test's (shell_fail returns here through a
+ * longjmp).
  */
 #include <check.h>
 #include <stdarg.h>
@@ -16,51 +16,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../../src/sh/state.c"
-#include "../../src/sh/words.c"
-#include "../../src/sh/words_param.c"
-#include "../../src/sh/words_tilde.c"
+#include "shell.h"
 
 static char msgbuf[1024];
 static jmp_buf failed;
 static int fail_status;
 
-void shell_msg(struct shell *sh, const char *a, const char *b, const char *c, const char *d)
+static void t_msg(struct shell *sh, const char *a, const char *b, const char *c, const char *d)
 {
 	(void)sh;
 	snprintf(msgbuf, sizeof msgbuf, "%s%s%s%s", a, b ? b : "", c ? c : "", d ? d : "");
 }
 
-void shell_exit(struct shell *sh, int status)
+__attribute__((noreturn)) static void t_exit(struct shell *sh, int status)
 {
 	(void)sh;
 	fail_status = status;
 	longjmp(failed, 1);
 }
 
-void shell_fail(struct shell *sh, int status, const char *a, const char *b, const char *c)
-{
-	shell_msg(sh, a, b, c, NULL);
-	shell_exit(sh, status);
-}
-
-char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
+static char *t_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 {
 	(void)sh, (void)cmd;
 	*len = 6;
 	return strdup("out  x");
 }
 
-/* OPTIND's and PATH's hooks (getopts.c, cmdtable.c) */
-int getopts_reset(struct shell *sh, const char *value)
+/* OPTIND's and PATH's hooks (builtins/getopts.c, state/cmdtable.c in uring-sh) */
+static int t_optind(struct shell *sh, const char *value)
 {
 	(void)sh, (void)value;
 	return 0;
 }
 
-void cmdtable_clear(void)
+static void t_path(void)
 {
 }
+
+static const struct shell_ops ops = {t_cmdsubst, t_msg, t_exit, t_path, t_optind};
 
 static char *env0[] = {"A=1", "A=2", "a-b=3", "B=", "IFS=x", "PS1=zz", "OPTIND=7", NULL};
 static char *params0[] = {"a", "", NULL};
@@ -70,6 +63,7 @@ static void setup(void)
 {
 	memset(&sh, 0, sizeof sh);
 	sh.environ = env0;
+	sh.ops = &ops;
 	sh.arg0 = "sh";
 	sh.params = params0;
 	sh.nparams = 2;
@@ -207,6 +201,14 @@ START_TEST(reassignment_keeps_values_valid)
 }
 END_TEST
 
+/* a before b in strcmp order of their names */
+static int name_before(const struct shvar_info *a, const struct shvar_info *b)
+{
+	int c = memcmp(a->name, b->name, a->n < b->n ? a->n : b->n);
+
+	return c ? c < 0 : a->n < b->n;
+}
+
 START_TEST(list_sorted)
 {
 	unsigned n;
@@ -215,7 +217,7 @@ START_TEST(list_sorted)
 	struct shvar_info *l = shvar_list(&sh, SHVAR_EXPORT, &n);
 	ck_assert_ptr_nonnull(l);
 	for (unsigned i = 1; i < n; i++)
-		ck_assert(info_cmp(&l[i - 1], &l[i]) < 0);
+		ck_assert(name_before(&l[i - 1], &l[i]));
 	ck_assert_uint_eq(l[n - 1].n, 2);
 	ck_assert(!memcmp(l[n - 1].name, "zz", 2));
 	ck_assert_ptr_null(l[n - 1].value);

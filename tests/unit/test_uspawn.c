@@ -6,13 +6,16 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -807,6 +810,199 @@ START_TEST(lazy_ring)
 }
 END_TEST
 
+/*
+ * Whether this kernel keeps a reaped child's status for its pidfd
+ * (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15): then the vfork
+ * engine's jobs report their real status whoever reaps them.
+ */
+struct test_pidfd_info {
+	uint64_t mask, cgroupid;
+	uint32_t ids[11];
+	int32_t exit_code;
+	uint32_t coredump_mask, spare;
+};
+#define TEST_PIDFD_GET_INFO _IOWR(0xFF, 11, struct test_pidfd_info)
+
+static int kernel_keeps_exit_status(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(9);
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	waitpid(pid, NULL, 0);
+	struct test_pidfd_info in = {.mask = 1u << 3};
+	int ok = fd >= 0 && ioctl(fd, TEST_PIDFD_GET_INFO, &in) == 0 && (in.mask & (1u << 3)) &&
+		 in.exit_code == W_EXITCODE(9, 0);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/*
+ * The vfork engine's statuses survive whoever reaps (a pidfd taken at
+ * clone time) where the kernel keeps them; elsewhere a lost status is
+ * said so: ECHILD at USPAWN_STAGE_WAIT, status -1, never a made-up 127.
+ */
+static void expect_status(const struct uspawn_event *ev, int want, int must_be_real)
+{
+	if (ev->error == ECHILD && !must_be_real) {
+		ck_assert_int_eq(ev->stage, USPAWN_STAGE_WAIT);
+		ck_assert_int_eq(ev->status, -1);
+		ck_assert_int_gt(ev->pid, 0);
+		return;
+	}
+	ck_assert_msg(ev->error == 0 && ev->status == want,
+		      "status %x error %d (%s) stage %d, want status %x", ev->status, ev->error,
+		      strerror(ev->error), ev->stage, want);
+}
+
+static int vfork_engine(void)
+{
+	const char *e = getenv("USPAWN_ENGINE");
+	return !e || !strcmp(e, "vfork") || !strcmp(e, "auto");
+}
+
+/* Jobs exiting 0..5 and one killed by SIGTERM, through submit and through run. */
+static void check_statuses(int must_be_real)
+{
+	struct uspawn *u = open_handle(0);
+	struct uspawn_cmd c[7];
+	char *argv[7][4];
+	char num[7][8];
+	struct result res[7];
+
+	memset(res, 0, sizeof res);
+	for (int i = 0; i < 7; i++) {
+		snprintf(num[i], sizeof num[i], "%d", i < 6 ? i : SIGTERM);
+		argv[i][0] = "probe_child";
+		argv[i][1] = i < 6 ? "exit" : "kill";
+		argv[i][2] = num[i];
+		argv[i][3] = NULL;
+		probe_cmd(&c[i], argv[i], (uint64_t)i);
+	}
+	ck_assert_int_eq(uspawn_submit(u, c, 7), 7);
+	collect(u, res, 7);
+	for (int i = 0; i < 7; i++)
+		expect_status(&res[i].exit, i < 6 ? W_EXITCODE(i, 0) : SIGTERM, must_be_real);
+	uspawn_close(u);
+
+	/* uspawn_run on a lazy handle waits without a ring */
+	struct uspawn_opts o = {.flags = USPAWN_OPEN_LAZY_RING};
+	u = uspawn_open(&o);
+	ck_assert_ptr_nonnull(u);
+	struct uspawn_event ev;
+	c[3].flags = 0;
+	ck_assert_int_eq(uspawn_run(u, &c[3], &ev), 0);
+	expect_status(&ev, W_EXITCODE(3, 0), must_be_real);
+	uspawn_close(u);
+}
+
+START_TEST(sigchld_ignored)
+{
+	/* Check runs each test in a process of its own: the disposition stays here */
+	int real = vfork_engine() && kernel_keeps_exit_status();
+
+	signal(SIGCHLD, SIG_IGN);
+	check_statuses(real);
+	struct sigaction sa = {.sa_handler = SIG_DFL, .sa_flags = SA_NOCLDWAIT};
+	sigaction(SIGCHLD, &sa, NULL);
+	check_statuses(real);
+	signal(SIGCHLD, SIG_DFL);
+	check_statuses(1); /* and as usual once it is not */
+}
+END_TEST
+
+static void reap_all(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	errno = saved;
+}
+
+START_TEST(sigchld_handler_reaps_everything)
+{
+	/* a caller whose handler reaps whatever child exits: ours are not its */
+	int real = vfork_engine() && kernel_keeps_exit_status();
+	struct sigaction sa = {.sa_handler = reap_all, .sa_flags = SA_RESTART};
+
+	sigaction(SIGCHLD, &sa, NULL);
+	for (int round = 0; round < 5; round++)
+		check_statuses(real);
+	signal(SIGCHLD, SIG_DFL);
+}
+END_TEST
+
+static long minor_faults(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return ru.ru_minflt;
+}
+
+START_TEST(vfork_child_faults_after_fork)
+{
+	/*
+	 * A fork of the caller's write-protects its memory; the vfork
+	 * engine's child, which runs in that memory until it execs, must not
+	 * pay a copy-on-write fault for it (its stack is MADV_WIPEONFORK, it
+	 * writes nothing else). A job that cannot exec shows the child's own
+	 * faults alone: RUSAGE_CHILDREN has no program's start-up in it.
+	 */
+	if (!vfork_engine())
+		return;
+	struct uspawn *u = open_handle(0);
+	char *argv[] = {"probe_child", NULL};
+	struct uspawn_cmd c;
+	struct uspawn_event ev;
+
+	uspawn_cmd_init(&c);
+	c.path = "/nonexistent/program";
+	c.argv = argv;
+	ck_assert_int_eq(uspawn_run(u, &c, &ev), 0); /* the stack is set up */
+	for (int round = 0; round < 3; round++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(0);
+		ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+		long before = minor_faults(RUSAGE_CHILDREN);
+		ck_assert_int_eq(uspawn_run(u, &c, &ev), 0);
+		ck_assert_int_eq(ev.error, ENOENT);
+		ck_assert_int_eq(minor_faults(RUSAGE_CHILDREN) - before, 0);
+	}
+	uspawn_close(u);
+}
+END_TEST
+
+START_TEST(ring_fd_readable_without_wait)
+{
+	/* a caller that polls the ring's fd sees the EXIT come before it waits */
+	struct uspawn *u = open_handle(0);
+	int fd = uspawn_ring_fd(u);
+
+	if (fd == -EOPNOTSUPP) { /* no ring: nothing to poll */
+		uspawn_close(u);
+		return;
+	}
+	ck_assert_int_ge(fd, 0);
+	char *argv[] = {"probe_child", "exit", "4", NULL};
+	struct uspawn_cmd c;
+	probe_cmd(&c, argv, 0);
+	c.flags = 0;
+	ck_assert_int_eq(uspawn_submit(u, &c, 1), 1);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	ck_assert_int_eq(poll(&p, 1, 10000), 1);
+	struct result r = {0};
+	collect(u, &r, 1);
+	ck_assert_int_eq(r.exit.status, W_EXITCODE(4, 0));
+	uspawn_close(u);
+}
+END_TEST
+
 START_TEST(engine_names)
 {
 	ck_assert_str_eq(uspawn_engine_name(USPAWN_ENGINE_VFORK), "vfork");
@@ -868,6 +1064,10 @@ int main(void)
 	tcase_add_test(tc, ring_reads);
 	tcase_add_test(tc, ring_min_fd);
 	tcase_add_test(tc, lazy_ring);
+	tcase_add_test(tc, sigchld_ignored);
+	tcase_add_test(tc, sigchld_handler_reaps_everything);
+	tcase_add_test(tc, vfork_child_faults_after_fork);
+	tcase_add_test(tc, ring_fd_readable_without_wait);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

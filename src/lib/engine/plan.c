@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/* Turn a uspawn_cmd into a child_plan: everything the child needs, resolved. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/plan.h"
+
+extern char **environ;
+
+/* The PATH to search for file, as execvp does, or NULL when there is no search. */
+const char *plan_search_path(const struct uspawn_cmd *cmd, const char *file)
+{
+	if (!(cmd->flags & USPAWN_PATH_SEARCH) || strchr(file, '/'))
+		return NULL;
+	const char *p = getenv("PATH");
+	return p ? p : "/bin:/usr/bin"; /* confstr(_CS_PATH) */
+}
+
+/*
+ * fa must have room for cmd->n_actions + 2 entries. On success the plan is
+ * ready and child_fds holds the capture pipes' write ends, which the caller
+ * closes once the child has them (plan_done).
+ */
+int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
+	       struct child_plan *plan, struct child_fa *fa, int child_fds[2])
+{
+	int r = job_capture_open(job, cmd, child_fds);
+	unsigned n = 0;
+
+	if (r < 0)
+		return r;
+	/* captures first, so that the cmd's own actions may redirect around them */
+	for (int s = 0; s < 2; s++)
+		if (child_fds[s] >= 0)
+			fa[n++] = (struct child_fa){
+				.op = USPAWN_FA_DUP2, .fd = s + 1, .src = child_fds[s]};
+	for (unsigned i = 0; i < cmd->n_actions; i++) {
+		const struct uspawn_fa *a = &cmd->actions[i];
+		fa[n] = (struct child_fa){a->op, a->fd, a->src, a->path, a->oflag, a->mode};
+		if (a->op == USPAWN_FA_INSTALL)
+			fa[n].src = u->reg_fds[a->src];
+		n++;
+	}
+	plan->file = cmd->path ? cmd->path : cmd->argv[0];
+	plan->argv = cmd->argv;
+	plan->envp = cmd->envp ? cmd->envp : environ;
+	plan->path_env = plan_search_path(cmd, plan->file);
+	plan->cwd = cmd->cwd;
+	plan->fa = fa;
+	plan->n_fa = n;
+	plan->flags = cmd->flags;
+	plan->pgroup = cmd->pgroup;
+	plan->clear_handlers = 1;
+	plan->sigdefault = cmd->sigdefault;
+	plan->err_fd = -1;
+	plan->err = 0;
+	plan->stage = 0;
+	plan->stage_index = 0;
+	return 0;
+}
+
+/* The cmd's file-action index of a failure (captures are not the caller's). */
+unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2], unsigned i)
+{
+	unsigned caps = (child_fds[0] >= 0) + (child_fds[1] >= 0);
+
+	(void)plan;
+	return i >= caps ? i - caps : 0;
+}
+
+void plan_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds, unsigned n,
+		plan_spawn_fn fn, int block)
+{
+	sigset_t all, old;
+
+	if (!block) {
+		for (unsigned i = 0; i < n; i++)
+			fn(u, jobs[i], &cmds[i], NULL);
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (unsigned i = 0; i < n; i++)
+		fn(u, jobs[i], &cmds[i], &old);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void plan_mask(struct child_plan *plan, const struct uspawn_cmd *cmd, const sigset_t *parent_mask)
+{
+	plan->set_mask = (cmd->flags & USPAWN_SIGMASK) || parent_mask;
+	if (cmd->flags & USPAWN_SIGMASK)
+		plan->mask = cmd->sigmask;
+	else if (parent_mask)
+		plan->mask = *parent_mask;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * eval and . : a text parsed and run by the shell itself (eval/eval.c's
+ * eval_string), . searching $PATH for its file as dash does.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "builtins/shell.h"
+
+int b_eval(struct shell *sh, int argc, char **argv)
+{
+	size_t len = 0;
+
+	if (argc < 2)
+		return 0;
+	for (int i = 1; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	char *text = malloc(len + 1), *p = text;
+	if (!text)
+		eval_oom(sh);
+	for (int i = 1; i < argc; i++) {
+		size_t n = strlen(argv[i]);
+		memcpy(p, argv[i], n);
+		p += n;
+		*p++ = i + 1 < argc ? ' ' : 0;
+	}
+	sh->status = 0;
+	int status = eval_string(sh, text, strlen(text), sh->lineno);
+	free(text);
+	return status;
+}
+
+static char *read_file(int fd, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		if (n == cap) {
+			char *nb = realloc(buf, cap *= 2);
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	*len = n;
+	return buf;
+}
+
+int b_dot(struct shell *sh, int argc, char **argv)
+{
+	char path[PATH_MAX];
+	const char *file;
+
+	if (argc < 2)
+		return 0;
+	file = argv[1];
+	if (!strchr(file, '/')) {
+		/* dash searches $PATH for a readable regular file */
+		const char *pv = eval_pathvar(sh);
+		file = NULL;
+		for (int idx = 0; path_entry(pv, idx, argv[1], path, sizeof path) != -1; idx++) {
+			struct stat st;
+			if (!stat(path, &st) && S_ISREG(st.st_mode)) {
+				file = path;
+				break;
+			}
+		}
+		if (!file)
+			shell_fail(sh, 2, argv[1], ": not found", NULL);
+	}
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		shell_msg(sh, "cannot open ", argv[1], ": ", ush_errmsg(errno, USH_E_OPEN));
+		shell_exit(sh, 2);
+	}
+	size_t len;
+	char *text = read_file(fd, &len);
+	close(fd);
+	if (!text)
+		eval_oom(sh);
+	const char *saved_cmd = ev.cmdname;
+	ev.cmdname = file; /* dash names the file in messages from it */
+	ev.dotnest++;
+	sh->status = 0;
+	int status = eval_string(sh, text, len, 1);
+	ev.dotnest--;
+	ev.cmdname = saved_cmd;
+	if (ev.skip == SKIP_FUNC && !ev.funcnest)
+		ev.skip = SKIP_NONE;
+	free(text);
+	return status;
+}

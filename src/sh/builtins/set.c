@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * set (options by letter and -o name, the positional parameters, the
+ * variable listing) and shift.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "builtins/shell.h"
+
+static const struct {
+	const char *name;
+	char letter;
+	unsigned opt;
+} optnames[] = {
+	{"errexit", 'e', OPT_ERREXIT},
+	{"noglob", 'f', OPT_NOGLOB},
+	{"ignoreeof", 'I', 0},
+	{"interactive", 'i', 0},
+	{"monitor", 'm', 0},
+	{"noexec", 'n', OPT_NOEXEC},
+	{"stdin", 's', 0},
+	{"xtrace", 'x', OPT_XTRACE},
+	{"verbose", 'v', OPT_VERBOSE},
+	{"vi", 'V', 0},
+	{"emacs", 'E', 0},
+	{"noclobber", 'C', OPT_NOCLOBBER},
+	{"allexport", 'a', OPT_ALLEXPORT},
+	{"notify", 'b', 0},
+	{"nounset", 'u', OPT_NOUNSET},
+	{"privileged", 'p', 0},
+	{"nolog", 0, 0},
+	{"debug", 0, 0},
+};
+#define NOPTS (sizeof optnames / sizeof optnames[0])
+
+static int opt_listing(struct shell *sh, int plus)
+{
+	struct out o = {malloc(2048), 0, 2048};
+
+	if (!o.buf)
+		eval_oom(sh);
+	if (!plus)
+		out_str(&o, "Current option settings\n");
+	for (unsigned i = 0; i < NOPTS; i++) {
+		int on = optnames[i].opt && (sh->opts & optnames[i].opt);
+		if (plus) {
+			out_str(&o, on ? "set -o " : "set +o ");
+			out_str(&o, optnames[i].name);
+		} else {
+			out_str(&o, optnames[i].name);
+			for (size_t k = strlen(optnames[i].name); k < 16; k++)
+				out_str(&o, " ");
+			out_str(&o, on ? "on" : "off");
+		}
+		out_str(&o, "\n");
+	}
+	eval_out(o.buf, o.n);
+	free(o.buf);
+	return 0;
+}
+
+/* one option by letter or name; -1: dash's "Illegal option" */
+static int set_opt(struct shell *sh, char letter, const char *name, int on)
+{
+	for (unsigned i = 0; i < NOPTS; i++) {
+		if (name ? strcmp(name, optnames[i].name) : letter != optnames[i].letter || !letter)
+			continue;
+		if (on)
+			sh->opts |= optnames[i].opt;
+		else
+			sh->opts &= ~optnames[i].opt;
+		return 0;
+	}
+	return -1;
+}
+
+static int shell_setopts(struct shell *sh, char **argv, int *i)
+{
+	for (; argv[*i]; (*i)++) {
+		const char *a = argv[*i];
+		if ((a[0] != '-' && a[0] != '+') || !a[1]) {
+			if (a[0] == '-' && !a[1]) {
+				(*i)++; /* "set -": the end of options, -x and -v off */
+				sh->opts &= ~(unsigned)(OPT_XTRACE | OPT_VERBOSE);
+			}
+			return 0;
+		}
+		if (a[0] == '-' && a[1] == '-' && !a[2]) {
+			(*i)++;
+			return 1;
+		}
+		int on = a[0] == '-';
+		for (a++; *a; a++) {
+			if (*a == 'o') {
+				const char *name = argv[*i + 1];
+				if (!name)
+					return opt_listing(sh, !on) == 0 ? 2 : -1;
+				(*i)++;
+				if (set_opt(sh, 0, name, on) < 0) {
+					bi_fail(sh, "Illegal option -o ", name, NULL);
+					return -1;
+				}
+				continue;
+			}
+			if (set_opt(sh, *a, NULL, on) < 0) {
+				char opt[2] = {*a, 0};
+				bi_fail(sh, "Illegal option -", opt, NULL);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int set_params(struct shell *sh, char **argv)
+{
+	unsigned n = 0;
+
+	while (argv[n])
+		n++;
+	char **p = calloc(n + 1, sizeof *p);
+	if (!p)
+		eval_oom(sh);
+	for (unsigned i = 0; i < n; i++)
+		if (!(p[i] = strdup(argv[i])))
+			eval_oom(sh);
+	for (unsigned i = 0; i < sh->nparams; i++)
+		free(sh->params[i]);
+	free(sh->params);
+	sh->params = p;
+	sh->nparams = n;
+	return 0;
+}
+
+int b_set(struct shell *sh, int argc, char **argv)
+{
+	int i = 1;
+
+	if (argc == 1)
+		return bi_list_vars(sh, 0, NULL);
+	int r = shell_setopts(sh, argv, &i);
+	if (r < 0)
+		return 2;
+	if (r == 2)
+		return 0;
+	if (r == 1 || argv[i] || (i > 1 && !strcmp(argv[i - 1], "-")))
+		if (r == 1 || argv[i]) {
+			set_params(sh, argv + i);
+			/* new parameters: getopts starts over (dash's setparam) */
+			sh->optind = 0;
+			sh->optoff = 0;
+		}
+	return 0;
+}
+
+int b_shift(struct shell *sh, int argc, char **argv)
+{
+	int n = 1;
+
+	(void)argc;
+	if (argv[1] && bi_number(argv[1], &n) < 0)
+		return bi_fail(sh, "Illegal number: ", argv[1], NULL);
+	if ((unsigned)n > sh->nparams)
+		return bi_fail(sh, "can't shift that many", NULL, NULL);
+	for (int k = 0; k < n; k++)
+		free(sh->params[k]);
+	memmove(sh->params, sh->params + n, (sh->nparams - n + 1) * sizeof *sh->params);
+	sh->nparams -= n;
+	sh->optind = 0; /* dash's shift restarts getopts, even shift 0 */
+	sh->optoff = 0;
+	return 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * export, readonly, local and unset, and the variable listing set and
+ * export -p print (state/vars.c keeps the variables).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "builtins/shell.h"
+
+/* dash's single quoting of a value for export -p, set */
+static void out_quoted(struct out *o, const char *s)
+{
+	out_str(o, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			out_str(o, "'\\''");
+		else
+			out_mem(o, s, 1);
+	}
+	out_str(o, "'");
+}
+
+int bi_list_vars(struct shell *sh, unsigned flags, const char *prefix)
+{
+	unsigned n = 0;
+	struct shvar_info *v = shvar_list(sh, flags, &n);
+
+	if (!v && n)
+		eval_oom(sh);
+	for (unsigned i = 0; i < n; i++) {
+		size_t cap = 32 + v[i].n + (v[i].value ? strlen(v[i].value) * 4 : 0);
+		struct out o = {malloc(cap), 0, cap};
+		if (!o.buf)
+			eval_oom(sh);
+		if (prefix)
+			out_str(&o, prefix);
+		out_mem(&o, v[i].name, v[i].n);
+		if (v[i].value) {
+			out_str(&o, "=");
+			out_quoted(&o, v[i].value);
+		}
+		out_str(&o, "\n");
+		eval_out(o.buf, o.n);
+		free(o.buf);
+	}
+	free(v);
+	return 0;
+}
+
+static int declare(struct shell *sh, int argc, char **argv, unsigned flag, const char *prefix)
+{
+	char seen[256] = {0};
+	int i;
+
+	(void)argc;
+	if (bi_options(sh, argv, &i, "p", seen) < 0)
+		return 2;
+	if (!argv[i])
+		return bi_list_vars(sh, flag, prefix);
+	for (; argv[i]; i++) {
+		char *eq = strchr(argv[i], '=');
+		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (!lex_is_name(argv[i], n)) {
+			char *name = strndup(argv[i], n);
+			if (!name)
+				eval_oom(sh);
+			shell_fail(sh, 2, name, ": bad variable name", NULL);
+		}
+		if (shvar_set(sh, argv[i], n, eq ? eq + 1 : NULL, flag) < 0)
+			shell_exit(sh, 2);
+	}
+	return 0;
+}
+
+int b_export(struct shell *sh, int argc, char **argv)
+{
+	return declare(sh, argc, argv, SHVAR_EXPORT, "export ");
+}
+
+int b_readonly(struct shell *sh, int argc, char **argv)
+{
+	return declare(sh, argc, argv, SHVAR_READONLY, "readonly ");
+}
+
+int b_local(struct shell *sh, int argc, char **argv)
+{
+	(void)argc;
+	if (!ev.funcnest)
+		shell_fail(sh, 2, "not in a function", NULL, NULL);
+	for (int i = 1; argv[i]; i++) {
+		char *eq = strchr(argv[i], '=');
+		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		func_local(sh, argv[i], n);
+		if (eq && shvar_set(sh, argv[i], n, eq + 1, 0) < 0)
+			shell_exit(sh, 2);
+	}
+	return 0;
+}
+
+int b_unset(struct shell *sh, int argc, char **argv)
+{
+	char seen[256] = {0};
+	int i;
+
+	(void)argc;
+	if (bi_options(sh, argv, &i, "fv", seen) < 0)
+		return 2;
+	for (; argv[i]; i++) {
+		if (seen['f']) {
+			func_unset(sh, argv[i]);
+			continue;
+		}
+		size_t n = strlen(argv[i]);
+		if (shvar_flags(sh, argv[i], n) & SHVAR_READONLY)
+			return bi_fail(sh, argv[i], ": is read only", NULL);
+		shvar_unset(sh, argv[i], n);
+	}
+	return 0;
+}

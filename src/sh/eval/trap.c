@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trap, and leaving the shell. A caught signal only marks itself pending;
+ * its action runs after the command that was running (as dash's
+ * dotrap()), or ends a `wait` at once. The EXIT action runs once, when the
+ * shell (or the subshell that set it) exits by any way.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "eval/eval.h"
+
+#define NSIGS 32
+
+static const char *const sig_names[NSIGS] = {
+	"EXIT", "HUP",  "INT",  "QUIT", "ILL",    "TRAP",   "ABRT",  "BUS",  "FPE",  "KILL", "USR1",
+	"SEGV", "USR2", "PIPE", "ALRM", "TERM",   "STKFLT", "CHLD",  "CONT", "STOP", "TSTP", "TTIN",
+	"TTOU", "URG",  "XCPU", "XFSZ", "VTALRM", "PROF",   "WINCH", "IO",   "PWR",  "SYS",
+};
+
+static char *action[NSIGS]; /* NULL: default; "": ignored */
+static volatile sig_atomic_t pending[NSIGS];
+volatile sig_atomic_t trap_pending;
+static int exiting;
+
+static void on_signal(int sig)
+{
+	if (sig > 0 && sig < NSIGS) {
+		pending[sig] = 1;
+		trap_pending = 1;
+	}
+}
+
+int trap_set(int sig)
+{
+	return sig > 0 && sig < NSIGS && action[sig] && action[sig][0];
+}
+
+int trap_any(struct shell *sh)
+{
+	(void)sh;
+	for (int i = 0; i < NSIGS; i++)
+		if (action[i] && action[i][0])
+			return 1;
+	return 0;
+}
+
+int trap_waiting_sig(void)
+{
+	for (int i = 1; i < NSIGS; i++)
+		if (pending[i] && action[i] && action[i][0])
+			return i;
+	return 0;
+}
+
+void trap_run_pending(struct shell *sh)
+{
+	trap_pending = 0;
+	for (int i = 1; i < NSIGS; i++) {
+		if (!pending[i])
+			continue;
+		pending[i] = 0;
+		if (!action[i] || !action[i][0])
+			continue;
+		int saved = sh->status;
+		char *a = strdup(action[i]);
+		if (!a)
+			eval_oom(sh);
+		eval_string(sh, a, strlen(a), sh->lineno);
+		free(a);
+		if (!ev.skip) /* a return in the action is the function's status */
+			sh->status = saved;
+	}
+}
+
+static void disposition(int sig)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	if (!action[sig])
+		sa.sa_handler = SIG_DFL;
+	else if (!action[sig][0])
+		sa.sa_handler = SIG_IGN;
+	else
+		sa.sa_handler = on_signal; /* no SA_RESTART: a trapped signal ends wait */
+	sigaction(sig, &sa, NULL);
+}
+
+void trap_child_reset(struct shell *sh)
+{
+	(void)sh;
+	for (int i = 0; i < NSIGS; i++) {
+		if (!action[i] || !action[i][0]) {
+			continue;
+		}
+		free(action[i]);
+		action[i] = NULL;
+		pending[i] = 0;
+		if (i)
+			disposition(i);
+	}
+	trap_pending = 0;
+}
+
+static int decode_signal(const char *s)
+{
+	if (*s >= '0' && *s <= '9') {
+		char *end;
+		long v = strtol(s, &end, 10);
+		return *end || v >= NSIGS ? -1 : (int)v;
+	}
+	for (int i = 0; i < NSIGS; i++)
+		if (!strcasecmp(s, sig_names[i]))
+			return i;
+	return -1;
+}
+
+/* dash's single_quote(): 'text', with ' as '"'"' */
+static void out_quoted(struct out *o, const char *s)
+{
+	out_str(o, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			out_str(o, "'\"'\"'");
+		else
+			out_mem(o, s, 1);
+	}
+	out_str(o, "'");
+}
+
+static int trap_list(void)
+{
+	for (int i = 0; i < NSIGS; i++) {
+		if (!action[i])
+			continue;
+		size_t cap = strlen(action[i]) * 5 + 64;
+		struct out o = {malloc(cap), 0, cap};
+		if (!o.buf)
+			return 2;
+		out_str(&o, "trap -- ");
+		out_quoted(&o, action[i]);
+		out_str(&o, " ");
+		out_str(&o, sig_names[i]);
+		out_str(&o, "\n");
+		eval_out(o.buf, o.n);
+		free(o.buf);
+	}
+	return 0;
+}
+
+int trap_builtin(struct shell *sh, int argc, char **argv)
+{
+	int i = 1, status = 0;
+
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	else if (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		char opt[2] = {argv[i][1], 0};
+		shell_fail(sh, 2, "Illegal option -", opt, NULL);
+	}
+	if (i >= argc)
+		return trap_list();
+	const char *act = argv[i];
+	if (i + 1 >= argc || decode_signal(act) >= 0)
+		act = NULL;
+	else
+		i++;
+	for (; i < argc; i++) {
+		int sig = decode_signal(argv[i]);
+		if (sig < 0 || sig == SIGKILL || sig == SIGSTOP) {
+			if (sig < 0) {
+				struct out o = {malloc(strlen(argv[i]) + 32), 0,
+						strlen(argv[i]) + 32};
+				if (!o.buf)
+					eval_oom(sh);
+				out_str(&o, "trap: ");
+				out_str(&o, argv[i]);
+				out_str(&o, ": bad trap\n");
+				write_all(2, o.buf, o.n);
+				free(o.buf);
+				status = 1;
+			}
+			continue;
+		}
+		char *a = NULL;
+		if (act && !(act[0] == '-' && !act[1])) {
+			a = strdup(act);
+			if (!a)
+				eval_oom(sh);
+		}
+		free(action[sig]);
+		action[sig] = a;
+		if (sig)
+			disposition(sig);
+	}
+	return status;
+}
+
+void eval_exit(struct shell *sh, int status)
+{
+	sh->status = status;
+	if (!exiting && action[0]) {
+		char *a = action[0];
+		exiting = 1;
+		action[0] = NULL;
+		ev.skip = SKIP_NONE;
+		if (a[0]) {
+			sh->errexit_off = 0;
+			eval_string(sh, a, strlen(a), sh->lineno);
+		}
+	}
+	_exit(status & 255);
+}
