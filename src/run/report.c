@@ -78,9 +78,7 @@ void report_stop(struct runner *r)
 	if (!rest && !r->terminated)
 		return;
 	int k = r->halted_by - 1;
-	uint64_t count = k == HALT_FAIL      ? r->failed
-			 : k == HALT_SUCCESS ? r->succeeded
-					     : r->failed + r->succeeded;
+	uint64_t count = r->halted_at;
 	n = (size_t)snprintf(msg, sizeof msg,
 			     "uring-run: stopped after %llu %s: ", (unsigned long long)count,
 			     count == 1 ? what[k] : whats[k]);

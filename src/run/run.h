@@ -276,6 +276,7 @@ struct runner {
 	uint64_t seq, done, failed, succeeded;
 	uint64_t total;         /* all jobs, when known (--halt N%, --bar) */
 	int halted_by;          /* 1 + the halt_what that stopped the run, 0 if none */
+	uint64_t halted_at;     /* the count that reached --halt's N (later jobs not in it) */
 	uint64_t next_start_ns; /* --delay: no job starts before */
 	uint64_t terminated;    /* running jobs stopped by --halt now */
 	int worst;

@@ -315,6 +315,7 @@ static void halt_check(struct runner *r, int code)
 		return;
 	r->halting = 1;
 	r->halted_by = 1 + (int)o->halt_what;
+	r->halted_at = n;
 	if (o->halt == HALT_NOW)
 		r->terminated += stop_running(r);
 }

@@ -41,6 +41,17 @@ printf 'sleep 0.2; exit 1\nsleep 30\nsleep 30\necho never\n' > "$T/a"
 check "halt now" "uring-run: job 1 (sleep 0.2; exit 1): exit status 1
 uring-run: stopped after 1 failure: 2 running jobs terminated, 1 job not started (-k runs every line)" "$(cat "$T/e")"
 
+# halt now,success: the count is what halted the run, not the jobs it then stopped
+printf 'sleep 0.2\nsleep 30\nsleep 30\necho never\n' > "$T/a"
+"$RUN" -j3 --halt now,success=1 "$T/a" > "$T/o" 2> "$T/e"
+check "halt now,success=1: status" 0 "$?"
+check "halt now,success=1" "uring-run: stopped after 1 success: 2 running jobs terminated, 1 job not started" "$(cat "$T/e")"
+printf 'exit 1\nsleep 0.3; exit 2\nsleep 0.3\nsleep 0.3\n' > "$T/a"
+"$RUN" -j3 --halt soon,done=1 "$T/a" > "$T/o" 2> "$T/e"
+check "halt soon,done=1" "uring-run: job 1 (exit 1): exit status 1
+uring-run: job 2 (sleep 0.3; exit 2): exit status 2
+uring-run: stopped after 1 finished job: 1 job not started" "$(cat "$T/e")"
+
 # a long line is cut in the message
 long=$(head -c 300 /dev/zero | tr '\0' y)
 printf 'echo %s; exit 1\n' "$long" > "$T/a"

@@ -171,6 +171,16 @@ want=123 same "--halt 0 (never)" -j1 --halt 0 'echo {}; exit {}' ::: 0 3 0
 same "--halt soon,success=30%" -j1 --halt soon,success=30% 'echo {}; exit {}' ::: 1 0 1 0 0 0 0 0 0 0
 want=123 same "--halt now,done=25%" -j1 --halt now,done=25% 'echo {}; exit {}' ::: 1 0 1 0 0 0 0 0
 printf 'echo a; false\necho b\necho c\necho d\n' > "$T/in"
+# now stops the running jobs, soon lets them finish (-j3: the first ends at 0.5 s, when
+# parallel has started all three, the others at 2 s)
+want=123 same "--halt now,fail=1 at -j3" -j3 --keep-order --halt now,fail=1 \
+	'case {} in f) sleep 0.5; echo f; exit 1;; *) sleep 2; echo {};; esac' ::: f b c d
+want=123 same "--halt soon,fail=1 at -j3" -j3 --keep-order --halt soon,fail=1 \
+	'case {} in f) sleep 0.5; echo f; exit 1;; *) sleep 2; echo {};; esac' ::: f b c d
+same "--halt now,success=1 at -j3" -j3 --keep-order --halt now,success=1 \
+	'case {} in s) sleep 0.5; echo s;; *) sleep 2; echo {}; exit 1;; esac' ::: s b c d
+same "--halt soon,success=1 at -j3" -j3 --keep-order --halt soon,success=1 \
+	'case {} in s) sleep 0.5; echo s;; *) sleep 2; echo {}; exit 1;; esac' ::: s b c d
 same "--halt soon,success=50% of stdin's lines" -j1 --halt soon,success=50%
 printf 'exit 0\n' > "$T/in"
 "$RUN" -j1 --halt soon,success=1 'echo {}; [ {} = b ]' ::: a b c > "$T/o" 2> "$T/e"
