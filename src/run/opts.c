@@ -68,7 +68,8 @@ static const char usage[] =
 	"      --halt=WHEN        when to stop: never, or now|soon,fail|success|done=N|N%:\n"
 	"                         after N (or N% of all) failed, succeeded or finished jobs,\n"
 	"                         start no new job (soon) or also terminate the running ones\n"
-	"                         (now). Default: soon,fail=1, as make without -k.\n"
+	"                         (now); 0 1 2 -1 -2 N% as in parallel. Default: soon,fail=1,\n"
+	"                         as make without -k.\n"
 	"      --retries=N        run a failing job again, up to N runs in all (0: no limit)\n"
 	"      --timeout=SECONDS  a job running longer gets SIGTERM on its process group,\n"
 	"                         then SIGKILL one second later; it counts as killed\n"
@@ -178,26 +179,55 @@ static int parse_uint(const char *s, unsigned *out)
 	return 0;
 }
 
+/* --halt's count after '=' (or the old N%): a whole number > 0, or a percentage up to 100. */
+static int parse_halt_count(struct opts *o, const char *v, const char *p)
+{
+	char *end;
+
+	errno = 0;
+	double n = strtod(p, &end);
+	if (end == p || errno || !(n > 0))
+		return bad("--halt", v, "expected a number > 0, or a percentage, after '='");
+	if (!strcmp(end, "%") && n <= 100)
+		o->halt_pct = n;
+	else if (!*end && n == (unsigned)n && n <= 1e9)
+		o->halt_fails = (unsigned)n;
+	else
+		return bad("--halt", v, "expected a whole number, or a percentage up to 100%");
+	return 0;
+}
+
 /*
- * --halt: never | now|soon,fail|success|done=N|N% | 0 1 2 (parallel's
- * old numbers: never, soon,fail=1, now,fail=1).
+ * --halt: never | now|soon,fail|success|done=N|N%, or parallel's old forms:
+ * 0 never, 1 soon,fail=1, 2 now,fail=1, -1 soon,success=1, -2 now,success=1,
+ * 1-99% soon,fail=N%.
  */
 static int parse_halt(struct opts *o, const char *v)
 {
 	static const char *const what[] = {"fail=", "success=", "done="};
+	static const char *const old[] = {"0", "1", "2", "-1", "-2"};
 	const char *p;
-	char *end;
+	unsigned k;
 
 	o->halt_pct = 0;
 	o->halt_fails = 1;
 	o->halt_what = HALT_FAIL;
-	if (!strcmp(v, "never") || !strcmp(v, "0")) {
+	for (k = 0; k < 5 && strcmp(v, old[k]); k++)
+		;
+	if (k < 5) {
+		o->halt = k == 0 ? HALT_NEVER : k % 2 ? HALT_SOON : HALT_NOW;
+		o->halt_what = k >= 3 ? HALT_SUCCESS : HALT_FAIL;
+		return 0;
+	}
+	if (!strcmp(v, "never")) {
 		o->halt = HALT_NEVER;
 		return 0;
 	}
-	if (!strcmp(v, "1") || !strcmp(v, "2")) {
-		o->halt = *v == '1' ? HALT_SOON : HALT_NOW;
-		return 0;
+	size_t len = strlen(v);
+	if (len > 1 && v[len - 1] == '%' && v[0] >= '1' && v[0] <= '9' &&
+	    strspn(v, "0123456789.") == len - 1) {
+		o->halt = HALT_SOON;
+		return parse_halt_count(o, v, v);
 	}
 	if (!strncmp(v, "now,", 4))
 		o->halt = HALT_NOW, p = v + 4;
@@ -205,25 +235,12 @@ static int parse_halt(struct opts *o, const char *v)
 		o->halt = HALT_SOON, p = v + 5;
 	else
 		return bad("--halt", v, "expected never, now,WHAT=N or soon,WHAT=N");
-	unsigned k = 0;
-	while (k < 3 && strncmp(p, what[k], strlen(what[k])))
-		k++;
+	for (k = 0; k < 3 && strncmp(p, what[k], strlen(what[k])); k++)
+		;
 	if (k == 3)
 		return bad("--halt", v, "expected fail=, success= or done= after the comma");
-	p += strlen(what[k]);
 	o->halt_what = (enum halt_what)k;
-	errno = 0;
-	double n = strtod(p, &end);
-	if (end == p || errno || !(n > 0))
-		return bad("--halt", v, "expected a number > 0, or a percentage, after '='");
-	if (!strcmp(end, "%") && n <= 100) {
-		o->halt_pct = n;
-	} else if (!*end && n == (unsigned)n && n <= 1e9) {
-		o->halt_fails = (unsigned)n;
-	} else {
-		return bad("--halt", v, "expected a whole number, or a percentage up to 100%");
-	}
-	return 0;
+	return parse_halt_count(o, v, p + strlen(what[k]));
 }
 
 /* Seconds (fractions allowed) for --timeout (> 0) and --delay (0 allowed too). */

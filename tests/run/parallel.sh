@@ -168,6 +168,9 @@ want=0 same "--halt soon,done=2" -j1 --halt soon,done=2 echo ::: a b c d
 want=123 same "--halt 2 (now,fail=1)" -j1 --halt 2 'echo {}; exit {}' ::: 0 3 0
 want=123 same "--halt 1 (soon,fail=1)" -j1 --halt 1 'echo {}; exit {}' ::: 0 3 0
 want=123 same "--halt 0 (never)" -j1 --halt 0 'echo {}; exit {}' ::: 0 3 0
+same "--halt -1 (soon,success=1)" -j1 --halt -1 'echo {}; exit {}' ::: 1 0 1
+same "--halt -2 (now,success=1)" -j1 --halt -2 'echo {}; exit {}' ::: 1 0 1
+want=123 same "--halt 50% (soon,fail=50%)" -j1 --halt 50% 'echo {}; exit {}' ::: 1 0 1 0 0 0
 same "--halt soon,success=30%" -j1 --halt soon,success=30% 'echo {}; exit {}' ::: 1 0 1 0 0 0 0 0 0 0
 want=123 same "--halt now,done=25%" -j1 --halt now,done=25% 'echo {}; exit {}' ::: 1 0 1 0 0 0 0 0
 printf 'echo a; false\necho b\necho c\necho d\n' > "$T/in"
@@ -187,7 +190,7 @@ printf 'exit 0\n' > "$T/in"
 check "--halt success: status" 0 "$?"
 check "--halt success: messages" "uring-run: job 1 (echo a; [ a = b ]): exit status 1
 uring-run: stopped after 1 success: 1 job not started" "$(cat "$T/e")"
-for bad in 'soon,fail=0' 'now,fail=x%' 'soon,win=1' 'later,fail=1' 'soon,fail=101%' 3; do
+for bad in 'soon,fail=0' 'now,fail=x%' 'soon,win=1' 'later,fail=1' 'soon,fail=101%' 3 -3 0% 5x%; do
 	"$RUN" --halt "$bad" ::: a > "$T/o" 2> "$T/e"
 	check "--halt $bad: status" 2 "$?"
 	grep -q "^uring-run: invalid --halt '$bad': " "$T/e" || fail "--halt $bad: $(cat "$T/e")"
