@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -234,8 +235,12 @@ long input_slurp(struct input *in)
 /*
  * After a stop: how many lines were left unrun, or -1 when that cannot be
  * known without waiting (a pipe whose writer is still there). Reads a
- * regular file to its end, a pipe only as far as it holds data.
+ * regular file to its end, a pipe only as far as it holds data within
+ * REST_WAIT_MS in all (a writer about to exit, e.g. `printf ... | uring-run`)
+ * and at most REST_PIPE_MAX bytes (a writer that never stops: `yes`).
  */
+#define REST_WAIT_MS  250
+#define REST_PIPE_MAX (64L << 20)
 long input_rest(struct input *in)
 {
 	char sep = in->nul ? 0 : '\n', b[64 * 1024];
@@ -243,11 +248,19 @@ long input_rest(struct input *in)
 	long n = count_lines(in, in->buf + in->start, in->end - in->start, sep, &inword);
 	struct stat st;
 	int regular = fstat(in->fd, &st) == 0 && S_ISREG(st.st_mode);
+	long piped = 0, left_ms = REST_WAIT_MS;
+	struct timespec t0, t1;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!in->eof && !in->error) {
 		struct pollfd p = {.fd = in->fd, .events = POLLIN};
-		if (!regular && poll(&p, 1, 0) != 1)
-			return -1;
+		if (!regular) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			left_ms = REST_WAIT_MS - ((t1.tv_sec - t0.tv_sec) * 1000 +
+						  (t1.tv_nsec - t0.tv_nsec) / 1000000);
+			if (piped > REST_PIPE_MAX || left_ms < 0 || poll(&p, 1, (int)left_ms) != 1)
+				return -1;
+		}
 		ssize_t got = read(in->fd, b, sizeof b);
 		if (got < 0 && errno == EINTR)
 			continue;
@@ -255,6 +268,7 @@ long input_rest(struct input *in)
 			return -1;
 		if (got == 0)
 			in->eof = 1;
+		piped += got;
 		n += count_lines(in, b, (size_t)got, sep, &inword);
 	}
 	return n + inword;
