@@ -182,9 +182,11 @@ static int delay_waits(struct runner *r, unsigned batched)
 	return batched || mono_ns() < r->next_start_ns;
 }
 
-static void delay_started(struct runner *r)
+/* The next start is timed from this one's start time (the joblog's Starttime), not from
+ * before the job was prepared: a slow preparation must not bring the starts closer. */
+static void delay_started(struct runner *r, uint64_t started_ns)
 {
-	r->next_start_ns = mono_ns() + (uint64_t)(r->o->delay * 1e9);
+	r->next_start_ns = started_ns + (uint64_t)(r->o->delay * 1e9);
 }
 
 /* Spawn every ready line a slot is free for, as batches. */
@@ -207,9 +209,9 @@ static void spawn_ready(struct runner *r)
 			free(args);
 			continue;
 		}
-		if (r->o->delay > 0)
-			delay_started(r);
 		if (r->o->dry_run) {
+			if (r->o->delay > 0)
+				delay_started(r, mono_ns());
 			print_dry(r, line, args);
 			continue;
 		}
@@ -223,6 +225,8 @@ static void spawn_ready(struct runner *r)
 			r->worst = EXIT_CANNOT_RUN;
 			break;
 		}
+		if (r->o->delay > 0)
+			delay_started(r, r->slots[i]->start_ns);
 		if (++n == BATCH) {
 			submit(r, cmds, n);
 			n = 0;
