@@ -75,6 +75,9 @@ void report_stop(struct runner *r)
 	if (!r->halted_by || r->signal || r->out_failed)
 		return;
 	rest = r->gen.on ? gen_rest(&r->gen, &r->in) : input_rest(&r->in);
+	/* --resume: lines the joblog says are done would not have run anyway */
+	for (long i = 1, all = rest; r->o->resume && i <= all; i++)
+		rest -= done_has(&r->done_set, r->seq + (uint64_t)i) != 0;
 	if (!rest && !r->terminated)
 		return;
 	int k = r->halted_by - 1;

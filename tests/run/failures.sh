@@ -83,4 +83,16 @@ python3 -c "print('/bin/echo '+'x'*200000)" > "$T/a"
 check "E2BIG, command line: status" 126 "$?"
 grep -q '^uring-run: job 1 (/bin/echo xxx*\.\.\.): .*Argument list too long$' "$T/e" || fail "E2BIG, command line: $(cut -c1-300 "$T/e")"
 
+# --resume-failed: a line the joblog says is done is not counted as "not started"
+printf 'echo a\nexit 1\necho c\n' > "$T/a"
+"$RUN" -j1 -k --joblog "$T/jl" "$T/a" > "$T/o" 2> "$T/e"
+"$RUN" -j1 --resume-failed --joblog "$T/jl" "$T/a" > "$T/o" 2> "$T/e"
+check "--resume-failed: status" 123 "$?"
+check "--resume-failed: stderr" "uring-run: job 2 (exit 1): exit status 1" "$(cat "$T/e")"
+printf 'exit 1\necho b\necho c\nexit 1\n' > "$T/a"
+rm -f "$T/jl"
+"$RUN" -j1 -k --joblog "$T/jl" "$T/a" > "$T/o" 2> "$T/e"
+"$RUN" -j1 --resume-failed --joblog "$T/jl" "$T/a" > "$T/o" 2> "$T/e"
+check "--resume-failed: what is left" "uring-run: stopped after 1 failure: 1 job not started (-k runs every line)" "$(sed -n 2p "$T/e")"
+
 done_testing
