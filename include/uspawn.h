@@ -79,6 +79,7 @@ enum uspawn_engine_id {
 	USPAWN_ENGINE_VFORK, /* clone(CLONE_VM|CLONE_VFORK) on a private stack */
 	USPAWN_ENGINE_POSIX, /* posix_spawn(3), reference */
 	USPAWN_ENGINE_FORK,  /* fork(2) + execve(2), reference */
+	USPAWN_ENGINE_NOWAIT, /* clone(CLONE_VM) on a pool stack: the parent does not wait for exec */
 	USPAWN_ENGINE_COUNT,
 };
 
