@@ -15,9 +15,13 @@ static const struct uspawn_engine *const engines[USPAWN_ENGINE_COUNT] = {
 	[USPAWN_ENGINE_NOWAIT] = &engine_nowait,
 };
 
-/* What auto tries, best first. */
-static const enum uspawn_engine_id auto_order[] = {USPAWN_ENGINE_URING, USPAWN_ENGINE_VFORK,
-						   USPAWN_ENGINE_POSIX};
+/*
+ * What auto tries, best first. nowait before vfork: the same child on a
+ * stock kernel, without the parent waiting for its exec; where clone3 or
+ * CLONE_CLEAR_SIGHAND is missing its jobs go to the vfork engine anyway.
+ */
+static const enum uspawn_engine_id auto_order[] = {USPAWN_ENGINE_URING, USPAWN_ENGINE_NOWAIT,
+						   USPAWN_ENGINE_VFORK, USPAWN_ENGINE_POSIX};
 
 static const char *const engine_names[USPAWN_ENGINE_COUNT] = {
 	[USPAWN_ENGINE_AUTO] = "auto",   [USPAWN_ENGINE_URING] = "uring",
