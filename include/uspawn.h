@@ -97,7 +97,7 @@ enum uspawn_engine_id {
 #define USPAWN_OPEN_LAZY_RING (1u << 1)
 
 struct uspawn_opts {
-	/* "auto", "uring", "vfork", "posix", "fork"; NULL: $USPAWN_ENGINE, else auto. */
+	/* "auto", "uring", "nowait", "vfork", "posix", "fork"; NULL: $USPAWN_ENGINE, else auto. */
 	const char *engine;
 	unsigned ring_entries;     /* SQ size; 0 = 256 */
 	unsigned registered_files; /* slots for uspawn_register_fd(); 0 = 64 */

@@ -24,6 +24,12 @@
  *    end there as every engine's do: ECHILD at USPAWN_STAGE_WAIT);
  *  - the caller may exit or exec meanwhile: the children keep the old
  *    memory alive (they hold the mm) until they exec or exit.
+ *  - under ASan the child runs no instrumented code (child.c is built
+ *    without sanitizers, as for the vfork engine): the sanitizer never
+ *    sees the slot's stack, and the parent's writes to a free slot are
+ *    plain writes to mapped memory.
+ * A child stopped before its exec (SIGSTOP) keeps its slot; with all 32
+ * taken, a spawn waits for the oldest, as the vfork engine waits for it.
  *
  * A job whose plan does not fit a slot, or on a kernel without clone3 and
  * CLONE_CLEAR_SIGHAND (Linux 5.5; or a seccomp profile that refuses
