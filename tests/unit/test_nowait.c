@@ -520,6 +520,171 @@ START_TEST(close_in_one_thread_spawn_in_another)
 }
 END_TEST
 
+START_TEST(held_slot_not_reused)
+{
+	/*
+	 * A slot is the engine's again only once its child has left the
+	 * memory they share. Children held before their exec keep their
+	 * slots while the same handle spawns many more jobs (each plan big
+	 * enough to cover a slot's head); each held child then execs with
+	 * its own plan.
+	 */
+	struct uspawn *u = open_nowait(0);
+	char *av[] = {"probe_child", "env", "NOWAIT_HELD", NULL};
+	char var[HELD][32];
+	char *env[HELD][2];
+	struct uspawn_cmd c[HELD];
+	struct uspawn_fa fa[HELD];
+	char out[HELD][64] = {{0}};
+	struct uspawn_event st[HELD];
+
+	for (int i = 0; i < HELD; i++) {
+		snprintf(var[i], sizeof var[i], "NOWAIT_HELD=held%d", i);
+		env[i][0] = var[i];
+		env[i][1] = NULL;
+		held_cmd(&c[i], &fa[i], av, i);
+		c[i].envp = env[i];
+		c[i].flags |= USPAWN_CAPTURE_STDOUT;
+	}
+	ck_assert_int_eq(uspawn_submit(u, c, HELD), HELD);
+
+	/* 200 other jobs, 10 at a time: many rounds over the pool's 32 slots */
+	enum { N = 200, B = 10, ARGS = 400 };
+	char filler[200];
+	memset(filler, 'z', sizeof filler - 1);
+	filler[sizeof filler - 1] = 0;
+	char *fav[ARGS + 4] = {"probe_child", "exit", "6"};
+	for (int i = 3; i < ARGS + 3; i++)
+		fav[i] = filler;
+	struct uspawn_cmd f[B];
+	for (int i = 0; i < B; i++) {
+		uspawn_cmd_init(&f[i]);
+		f[i].path = PROBE_CHILD;
+		f[i].argv = fav;
+		f[i].user_data = 100;
+	}
+	unsigned done = 0;
+	for (int round = 0; round < N / B; round++) {
+		ck_assert_int_eq(uspawn_submit(u, f, B), B);
+		while (uspawn_running(u) > HELD) {
+			struct uspawn_event ev[16];
+			int got = uspawn_wait(u, ev, 16, 20000);
+			if (got == -EINTR)
+				continue;
+			ck_assert_int_gt(got, 0);
+			for (int k = 0; k < got; k++) {
+				ck_assert_msg(
+					ev[k].user_data == 100,
+					"held job %d ended before its release: status %#x error %d",
+					(int)ev[k].user_data, ev[k].status, ev[k].error);
+				ck_assert_int_eq(ev[k].error, 0);
+				ck_assert_int_eq(ev[k].status, W_EXITCODE(6, 0));
+				done++;
+			}
+		}
+	}
+	ck_assert_uint_eq(done, N);
+	for (int i = 0; i < HELD; i++)
+		release(i, "");
+	collect(u, out, st, HELD);
+	for (int i = 0; i < HELD; i++) {
+		char want[16];
+		snprintf(want, sizeof want, "held%d\n", i);
+		ck_assert_str_eq(out[i], want);
+		ck_assert_int_eq(st[i].error, 0);
+		ck_assert_int_eq(st[i].status, 0);
+	}
+	uspawn_close(u);
+}
+END_TEST
+
+/* /proc/PID/status's FIELD (a hex mask) */
+static unsigned long long proc_mask(pid_t pid, const char *field)
+{
+	char path[64], line[256];
+	unsigned long long v = 0;
+	size_t flen = strlen(field);
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, field, flen) && line[flen] == ':')
+			v = strtoull(line + flen + 1, NULL, 16);
+	fclose(f);
+	return v;
+}
+
+static volatile sig_atomic_t usr1_seen;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1_seen++;
+}
+
+START_TEST(signals_blocked_until_exec)
+{
+	/*
+	 * Between clone and exec the child blocks every signal and has no
+	 * handler of the caller's (they would run on the memory it shares
+	 * with the caller): a signal sent then waits, and at the exec takes
+	 * its default action or stays pending as the job's mask says.
+	 */
+	struct sigaction sa = {.sa_handler = on_usr1};
+	struct uspawn *u = open_nowait(0);
+	char *av[] = {"probe_child", "cat", NULL};
+	struct uspawn_cmd c[2];
+	struct uspawn_fa fa[2];
+	char out[2][64] = {{0}};
+	struct uspawn_event st[2];
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	ck_assert_int_eq(sigaction(SIGUSR2, &sa, NULL), 0);
+	for (int i = 0; i < 2; i++) {
+		held_cmd(&c[i], &fa[i], av, i);
+		c[i].flags |= USPAWN_CAPTURE_STDOUT;
+	}
+	/* job 1 execs with SIGUSR1 blocked: the signal stays pending there */
+	c[1].flags |= USPAWN_SIGMASK;
+	c[1].sigmask = usr1;
+	pid_t pids[2] = {0, 0};
+	c[0].pid_out = &pids[0];
+	c[1].pid_out = &pids[1];
+	ck_assert_int_eq(uspawn_submit(u, c, 2), 2);
+	ck_assert_int_gt(pids[0], 0);
+	ck_assert_int_gt(pids[1], 0);
+	/* all but SIGKILL and SIGSTOP (which the kernel never blocks) */
+	unsigned long long all = ~0ull & ~(1ull << (SIGKILL - 1)) & ~(1ull << (SIGSTOP - 1));
+	for (int i = 0; i < 2; i++) {
+		ck_assert_uint_eq(proc_mask(pids[i], "SigBlk") & all, all);
+		ck_assert_uint_eq(proc_mask(pids[i], "SigCgt"), 0);
+		ck_assert_int_eq(kill(pids[i], SIGUSR1), 0);
+		ck_assert_int_eq(kill(pids[i], SIGUSR2), 0);
+		ck_assert_uint_ne(proc_mask(pids[i], "ShdPnd") | proc_mask(pids[i], "SigPnd"), 0);
+	}
+	/* nothing written: the child may be gone before the write (SIGPIPE) */
+	release(0, "");
+	release(1, "");
+	collect(u, out, st, 2);
+	/* no handler of ours ran in either child */
+	ck_assert_int_eq(usr1_seen, 0);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(st[i].error, 0);
+		/* SIGUSR1 (job 0) or SIGUSR2 (job 1, SIGUSR1 blocked): default action, at the exec */
+		ck_assert_msg(WIFSIGNALED(st[i].status) &&
+				      WTERMSIG(st[i].status) == (i ? SIGUSR2 : SIGUSR1),
+			      "job %d: status %#x", i, st[i].status);
+	}
+	signal(SIGUSR1, SIG_DFL);
+	signal(SIGUSR2, SIG_DFL);
+	uspawn_close(u);
+}
+END_TEST
+
 static void setup(void)
 {
 	ck_assert_ptr_nonnull(mkdtemp(dir));
@@ -556,6 +721,8 @@ int main(void)
 	tcase_add_test(tc, caller_memory_changed_after_submit);
 	tcase_add_test(tc, exec_error_reported_later);
 	tcase_add_test(tc, huge_argv);
+	tcase_add_test(tc, held_slot_not_reused);
+	tcase_add_test(tc, signals_blocked_until_exec);
 	tcase_add_test(tc, parent_exits_mid_exec);
 	tcase_add_test(tc, parent_execs_mid_exec);
 	tcase_add_test(tc, parent_killed_mid_exec);

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Turn a uspawn_cmd into a child_plan: everything the child needs, resolved. */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -9,6 +8,7 @@
 #include <unistd.h>
 
 #include "engine/plan.h"
+#include "engine/sys.h"
 
 extern char **environ;
 
@@ -150,11 +150,19 @@ void plan_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cm
 			fn(u, jobs[i], &cmds[i], NULL);
 		return;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/*
+	 * Every signal, libc's own (32 and 33: thread cancellation, setxid)
+	 * too, which pthread_sigmask leaves out: a child made now starts with
+	 * none it can take before its exec. libc's posix_spawn does the same
+	 * (its signals are sent to our threads, never to the child, and wait
+	 * at most for the batch).
+	 */
+	memset(&all, 0xff, sizeof all); /* sigfillset leaves libc's out too */
+	sigemptyset(&old);
+	sys4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
 	for (unsigned i = 0; i < n; i++)
 		fn(u, jobs[i], &cmds[i], &old);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sys4(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 }
 
 void plan_mask(struct child_plan *plan, const struct uspawn_cmd *cmd, const sigset_t *parent_mask)
