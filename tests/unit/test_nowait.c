@@ -381,15 +381,21 @@ END_TEST
 
 static volatile sig_atomic_t ticks;
 
+static char scribble[64 * 1024];
+
 static void on_alarm(int sig)
 {
-	/* the parent writes its memory (the allocator's too) while children share it */
-	void *p = malloc(4096);
+	/*
+	 * The parent writes its memory (its data and its stack) while children
+	 * share it. Not the heap: malloc is not async-signal-safe, and a
+	 * malloc here that lands inside the test's own malloc corrupts it.
+	 */
+	volatile char local[4096];
 
 	(void)sig;
-	if (p)
-		memset(p, 0x5a, 4096);
-	free(p);
+	memset(scribble, 0x5a ^ (int)ticks, sizeof scribble);
+	for (size_t i = 0; i < sizeof local; i += 64)
+		local[i] = (char)i;
 	ticks++;
 }
 
