@@ -15,6 +15,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <getopt.h>
 #include <spawn.h>
 #include <stdint.h>
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -87,6 +90,51 @@ static pid_t spawn_posix(struct bench *b, const struct method *m)
 
 	errno = posix_spawn(&pid, b->child, NULL, NULL, b->argv, environ);
 	return errno ? -1 : pid;
+}
+
+/*
+ * The floor of the nowait engine: clone(CLONE_VM) without CLONE_VFORK, the
+ * child on a stack of a ring that is reused once the kernel has cleared
+ * its tid word (the child exec'd or exited). No signal blocking, no plan,
+ * no error report: a loop of clones.
+ */
+#define RAW_STACKS 64
+#define RAW_STACK  (64 * 1024)
+
+static struct {
+	char *mem;
+	volatile int tid[RAW_STACKS];
+	unsigned next;
+} raw;
+
+static int raw_child(void *arg)
+{
+	struct bench *b = arg;
+
+	execve(b->child, b->argv, environ);
+	_exit(127);
+}
+
+static pid_t spawn_clone_nowait(struct bench *b, const struct method *m)
+{
+	unsigned i = raw.next++ % RAW_STACKS;
+	int v;
+
+	(void)m;
+	if (!raw.mem) {
+		raw.mem = mmap(NULL, (size_t)RAW_STACKS * RAW_STACK, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+		if (raw.mem == MAP_FAILED)
+			die("mmap");
+	}
+	while ((v = raw.tid[i]) != 0)
+		syscall(SYS_futex, &raw.tid[i], FUTEX_WAIT, v, NULL, NULL, 0);
+	raw.tid[i] = -1;
+	pid_t pid = clone(raw_child, raw.mem + (size_t)(i + 1) * RAW_STACK,
+			  CLONE_VM | CLONE_CHILD_CLEARTID | SIGCHLD, b, NULL, NULL, &raw.tid[i]);
+	if (pid < 0)
+		raw.tid[i] = 0;
+	return pid;
 }
 
 /* uspawn methods return 0: the child is reaped through the ring. */
@@ -162,6 +210,8 @@ static struct method all_methods[] = {
 	{"fork", USPAWN_ENGINE_AUTO, spawn_fork},
 	{"vfork", USPAWN_ENGINE_AUTO, spawn_vfork},
 	{"posix_spawn", USPAWN_ENGINE_AUTO, spawn_posix},
+	{"clone-nowait", USPAWN_ENGINE_AUTO, spawn_clone_nowait},
+	{"uspawn-nowait", USPAWN_ENGINE_NOWAIT, spawn_uspawn},
 	{"uspawn-vfork", USPAWN_ENGINE_VFORK, spawn_uspawn},
 	{"uspawn-posix", USPAWN_ENGINE_POSIX, spawn_uspawn},
 	{"uspawn-fork", USPAWN_ENGINE_FORK, spawn_uspawn},
@@ -169,7 +219,8 @@ static struct method all_methods[] = {
 };
 #define N_ALL (sizeof all_methods / sizeof all_methods[0])
 
-static const char *default_methods = "fork,vfork,posix_spawn,uspawn-vfork,uspawn-uring";
+static const char *default_methods =
+	"fork,vfork,posix_spawn,clone-nowait,uspawn-nowait,uspawn-vfork,uspawn-uring";
 
 /* Methods named in the comma list that can run here. */
 static unsigned pick_methods(const char *list, struct method **out)
@@ -364,8 +415,9 @@ static void usage(int code)
 		"usage: spawnbench [--runs N] [--methods LIST] [--format table|tsv]\n"
 		"                  [--size MIB] [--throughput N [--parallel P] [--rounds R]]\n"
 		"  --runs N        latency samples per method and state (default 2000)\n"
-		"  --methods LIST  comma list of: fork vfork posix_spawn uspawn-vfork\n"
-		"                  uspawn-posix uspawn-fork uspawn-uring (default %s;\n"
+		"  --methods LIST  comma list of: fork vfork posix_spawn clone-nowait\n"
+		"                  uspawn-nowait uspawn-vfork uspawn-posix uspawn-fork\n"
+		"                  uspawn-uring (default %s;\n"
 		"                  engines this kernel lacks are skipped)\n"
 		"  --throughput N  measure jobs/s for N children instead of latency\n"
 		"  --parallel P    children in flight in throughput mode (default 8)\n"

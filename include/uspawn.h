@@ -79,6 +79,7 @@ enum uspawn_engine_id {
 	USPAWN_ENGINE_VFORK, /* clone(CLONE_VM|CLONE_VFORK) on a private stack */
 	USPAWN_ENGINE_POSIX, /* posix_spawn(3), reference */
 	USPAWN_ENGINE_FORK,  /* fork(2) + execve(2), reference */
+	USPAWN_ENGINE_NOWAIT, /* clone(CLONE_VM) on a pool stack: the parent does not wait for exec */
 	USPAWN_ENGINE_COUNT,
 };
 
@@ -96,7 +97,7 @@ enum uspawn_engine_id {
 #define USPAWN_OPEN_LAZY_RING (1u << 1)
 
 struct uspawn_opts {
-	/* "auto", "uring", "vfork", "posix", "fork"; NULL: $USPAWN_ENGINE, else auto. */
+	/* "auto", "uring", "nowait", "vfork", "posix", "fork"; NULL: $USPAWN_ENGINE, else auto. */
 	const char *engine;
 	unsigned ring_entries;     /* SQ size; 0 = 256 */
 	unsigned registered_files; /* slots for uspawn_register_fd(); 0 = 64 */

@@ -78,6 +78,15 @@ struct uspawn {
 	char *stack; /* the vfork engine's child stack, above a guard page */
 	size_t stack_size, stack_guard;
 	int take_pidfds; /* the vfork engine's batch: SIGCHLD is not only ours (vfork.c) */
+	/* the nowait engine's pool of child stacks (nowait.c): slots made, the next to look at */
+	char *pool;
+	unsigned pool_slots, pool_next;
+	/*
+	 * The engine's, filled by the api: a job's child has exited, take
+	 * what it said of its exec (job->engine_hold) into the job before its
+	 * EXIT event goes out (reap.c). NULL when the engine holds nothing.
+	 */
+	void (*settle)(struct uspawn *u, struct job *job);
 
 	/*
 	 * Job records on the handle's page: a spawn writes this page anyway,

@@ -17,7 +17,7 @@ $CC -o "$tmp/static" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags u
 $CC -o "$tmp/shared" "$src/examples/lib/parallel_echo.c" $(pkg-config --cflags --libs uspawn) -Wl,-rpath,"$libdir"
 ldd "$tmp/static" | grep -q libuspawn && { echo "FAIL: the static build needs libuspawn.so"; exit 1; }
 ldd "$tmp/shared" | grep -q libuspawn || { echo "FAIL: the shared build does not use libuspawn.so"; exit 1; }
-want='3 jobs through the (vfork|uring) engine, 0 failed
+want='3 jobs through the (nowait|vfork|uring) engine, 0 failed
 job 0: alpha
 job 1: beta
 job 2: gamma'

@@ -601,7 +601,10 @@ START_TEST(ten_thousand_through_small_ring)
 	 * do a tenth of it.
 	 */
 	const char *e = getenv("USPAWN_ENGINE");
-	unsigned total = (!e || !strcmp(e, "vfork")) && !getenv("USPAWN_TEST_QUICK") ? 10000 : 1000;
+	unsigned total =
+		(!e || !strcmp(e, "vfork") || !strcmp(e, "nowait")) && !getenv("USPAWN_TEST_QUICK")
+			? 10000
+			: 1000;
 	ck_assert_uint_eq(spawn_many(16, total, 200, 100), total);
 	assert_no_children();
 }
@@ -860,7 +863,7 @@ static void expect_status(const struct uspawn_event *ev, int want, int must_be_r
 static int vfork_engine(void)
 {
 	const char *e = getenv("USPAWN_ENGINE");
-	return !e || !strcmp(e, "vfork") || !strcmp(e, "auto");
+	return !e || !strcmp(e, "vfork") || !strcmp(e, "nowait") || !strcmp(e, "auto");
 }
 
 /* Jobs exiting 0..5 and one killed by SIGTERM, through submit and through run. */

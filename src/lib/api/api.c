@@ -10,20 +10,23 @@
 #include "uspawn/kernel.h"
 
 static const struct uspawn_engine *const engines[USPAWN_ENGINE_COUNT] = {
-	[USPAWN_ENGINE_URING] = &engine_uring,
-	[USPAWN_ENGINE_VFORK] = &engine_vfork,
-	[USPAWN_ENGINE_POSIX] = &engine_posix,
-	[USPAWN_ENGINE_FORK] = &engine_fork,
+	[USPAWN_ENGINE_URING] = &engine_uring,   [USPAWN_ENGINE_VFORK] = &engine_vfork,
+	[USPAWN_ENGINE_POSIX] = &engine_posix,   [USPAWN_ENGINE_FORK] = &engine_fork,
+	[USPAWN_ENGINE_NOWAIT] = &engine_nowait,
 };
 
-/* What auto tries, best first. */
-static const enum uspawn_engine_id auto_order[] = {USPAWN_ENGINE_URING, USPAWN_ENGINE_VFORK,
-						   USPAWN_ENGINE_POSIX};
+/*
+ * What auto tries, best first. nowait before vfork: the same child on a
+ * stock kernel, without the parent waiting for its exec; where clone3 or
+ * CLONE_CLEAR_SIGHAND is missing its jobs go to the vfork engine anyway.
+ */
+static const enum uspawn_engine_id auto_order[] = {USPAWN_ENGINE_URING, USPAWN_ENGINE_NOWAIT,
+						   USPAWN_ENGINE_VFORK, USPAWN_ENGINE_POSIX};
 
 static const char *const engine_names[USPAWN_ENGINE_COUNT] = {
 	[USPAWN_ENGINE_AUTO] = "auto",   [USPAWN_ENGINE_URING] = "uring",
 	[USPAWN_ENGINE_VFORK] = "vfork", [USPAWN_ENGINE_POSIX] = "posix",
-	[USPAWN_ENGINE_FORK] = "fork",
+	[USPAWN_ENGINE_FORK] = "fork",   [USPAWN_ENGINE_NOWAIT] = "nowait",
 };
 
 const char *uspawn_engine_name(enum uspawn_engine_id id)
@@ -110,6 +113,7 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 	u->done[TAG_ERR] = output_done_stderr;
 	u->done[TAG_READ] = read_done;
 	u->done[TAG_ENGINE] = u->engine->complete;
+	u->settle = u->engine->settle;
 	if (id == USPAWN_ENGINE_URING && (r = ring_ready(u)) < 0)
 		return open_fail(u, -r);
 	if (u->engine->init && (r = u->engine->init(u)) < 0)

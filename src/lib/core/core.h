@@ -28,6 +28,8 @@ uint64_t now_ns(void);
 #define JOB_WAIT_REAP (1u << 0)
 #define JOB_WAIT_OUT  (1u << 1)
 #define JOB_WAIT_ERR  (1u << 2)
+/* the engine has not said yet whether the child exec'd (nowait, USPAWN_NO_REAP) */
+#define JOB_WAIT_EXEC (1u << 3)
 
 #define CAPTURE_BUF (64 * 1024)
 
@@ -54,6 +56,12 @@ struct job {
 	int no_reap;      /* USPAWN_NO_REAP: the caller waits for the child */
 	int reap_direct;  /* reaped by reap_block (uspawn_run without a ring), not the ring */
 	int resident;     /* one of the records job_seed gave: never freed */
+	/*
+	 * The engine still holds what the child will say of its exec (the
+	 * nowait engine: its pool slot); the handle's settle takes it before
+	 * the EXIT event. NULL once taken.
+	 */
+	void *engine_hold;
 };
 
 struct queued;
@@ -91,6 +99,8 @@ struct job *job_new(struct events *e, const struct uspawn_cmd *cmd);
 void job_free(struct events *e, struct job *job);
 int job_capture_open(struct job *job, const struct uspawn_cmd *cmd, int child_fds[2]);
 void job_capture_close_child(int child_fds[2]);
+/* The job's read ends (the engine hands the job to another, which opens its own). */
+void job_capture_close(struct job *job);
 /* The child ran but could not exec: it exits 127 and is still reaped. */
 void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, int err);
 /* No process: the EXIT event goes out now. */

@@ -104,7 +104,7 @@ void job_capture_close_child(int child_fds[2])
 	child_fds[0] = child_fds[1] = -1;
 }
 
-static void capture_close(struct job *job)
+void job_capture_close(struct job *job)
 {
 	for (int i = 0; i < 2; i++) {
 		if (job->cap[i].fd >= 0)
@@ -122,7 +122,7 @@ void job_exec_failed(struct job *job, enum uspawn_stage stage, unsigned index, i
 
 void job_failed(struct events *e, struct job *job, enum uspawn_stage stage, unsigned index, int err)
 {
-	capture_close(job);
+	job_capture_close(job);
 	job_exec_failed(job, stage, index, err);
 	job->pid = 0;
 	job->status = W_EXITCODE(127, 0);
@@ -145,7 +145,7 @@ void job_finish_if_done(struct events *e, struct job *job)
 		.start_ns = job->start_ns,
 		.end_ns = now_ns(),
 	};
-	capture_close(job);
+	job_capture_close(job);
 	events_push(e, &ev, NULL);
 	/* buffers of OUTPUT events before it may still be read by the caller */
 	job->next = e->done;

@@ -28,11 +28,22 @@ struct uspawn_engine {
 		      unsigned n);
 	/* A completion tagged TAG_ENGINE (p: its user_data untagged); may be NULL. */
 	ring_done_fn complete;
+	/* The job's child has exited: its verdict from job->engine_hold (handle.h); may be NULL. */
+	void (*settle)(struct uspawn *u, struct job *job);
 };
 
 extern const struct uspawn_engine engine_uring;
 extern const struct uspawn_engine engine_vfork;
 extern const struct uspawn_engine engine_posix;
 extern const struct uspawn_engine engine_fork;
+extern const struct uspawn_engine engine_nowait;
+
+/*
+ * One job through the vfork engine, inside a batch of another engine's
+ * (plan_spawn); u->take_pidfds set for the batch. The nowait engine's
+ * jobs that its pool cannot hold go there.
+ */
+void vfork_spawn_job(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
+		     const sigset_t *parent_mask);
 
 #endif

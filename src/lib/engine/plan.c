@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Turn a uspawn_cmd into a child_plan: everything the child needs, resolved. */
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "engine/plan.h"
+#include "engine/sys.h"
 
 extern char **environ;
 
@@ -63,6 +64,73 @@ int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 	return 0;
 }
 
+/* Bump allocation in plan_pack's buffer; a failed take leaves it full. */
+struct arena {
+	char *p, *end;
+};
+
+static void *arena_take(struct arena *a, size_t n, size_t align)
+{
+	uintptr_t at = ((uintptr_t)a->p + align - 1) & ~(uintptr_t)(align - 1);
+
+	if (at > (uintptr_t)a->end || (uintptr_t)a->end - at < n) {
+		a->p = a->end;
+		return NULL;
+	}
+	a->p = (char *)at + n;
+	return (void *)at;
+}
+
+static const char *arena_str(struct arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	char *d = arena_take(a, n, 1);
+	return d ? memcpy(d, s, n) : NULL;
+}
+
+static char *const *arena_vec(struct arena *a, char *const *v)
+{
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	char **d = arena_take(a, (n + 1) * sizeof *d, sizeof *d);
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		d[i] = (char *)arena_str(a, v[i]);
+	d[n] = NULL;
+	return d;
+}
+
+struct child_plan *plan_pack(const struct child_plan *plan, void *buf, size_t size, size_t *used)
+{
+	struct arena a = {buf, (char *)buf + size};
+	struct child_plan *p = arena_take(&a, sizeof *p, _Alignof(struct child_plan));
+	struct child_fa *fa =
+		arena_take(&a, plan->n_fa * sizeof *fa + 1, _Alignof(struct child_fa));
+
+	if (!p || !fa)
+		return NULL;
+	*p = *plan;
+	for (unsigned i = 0; i < plan->n_fa; i++) {
+		fa[i] = plan->fa[i];
+		fa[i].path = arena_str(&a, plan->fa[i].path);
+	}
+	p->fa = fa;
+	p->file = arena_str(&a, plan->file);
+	p->argv = arena_vec(&a, plan->argv);
+	p->envp = arena_vec(&a, plan->envp);
+	p->path_env = arena_str(&a, plan->path_env);
+	p->cwd = arena_str(&a, plan->cwd);
+	if (a.p == a.end) /* something did not fit (or filled it exactly: no matter) */
+		return NULL;
+	*used = (size_t)(a.p - (char *)buf);
+	return p;
+}
+
 /* The cmd's file-action index of a failure (captures are not the caller's). */
 unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2], unsigned i)
 {
@@ -82,11 +150,19 @@ void plan_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cm
 			fn(u, jobs[i], &cmds[i], NULL);
 		return;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/*
+	 * Every signal, libc's own (32 and 33: thread cancellation, setxid)
+	 * too, which pthread_sigmask leaves out: a child made now starts with
+	 * none it can take before its exec. libc's posix_spawn does the same
+	 * (its signals are sent to our threads, never to the child, and wait
+	 * at most for the batch).
+	 */
+	memset(&all, 0xff, sizeof all); /* sigfillset leaves libc's out too */
+	sigemptyset(&old);
+	sys4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
 	for (unsigned i = 0; i < n; i++)
 		fn(u, jobs[i], &cmds[i], &old);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	sys4(SYS_rt_sigprocmask, SIG_SETMASK, &old, NULL, 8);
 }
 
 void plan_mask(struct child_plan *plan, const struct uspawn_cmd *cmd, const sigset_t *parent_mask)

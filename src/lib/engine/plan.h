@@ -8,6 +8,13 @@
 int plan_build(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
 	       struct child_plan *plan, struct child_fa *fa, int child_fds[2]);
 const char *plan_search_path(const struct uspawn_cmd *cmd, const char *file);
+/*
+ * A deep copy of plan in buf (argv, envp, paths, file actions): the child
+ * of an engine that does not wait for its exec reads only this, which the
+ * caller cannot change or free under it. NULL when it does not fit; *used:
+ * the bytes it took.
+ */
+struct child_plan *plan_pack(const struct child_plan *plan, void *buf, size_t size, size_t *used);
 unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2], unsigned i);
 
 /*

@@ -19,27 +19,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "engine/clone.h"
 #include "engine/engine.h"
 #include "engine/plan.h"
-
-#ifndef CLONE_CLEAR_SIGHAND
-#define CLONE_CLEAR_SIGHAND 0x100000000ULL
-#endif
-#ifndef CLONE_PIDFD
-#define CLONE_PIDFD 0x00001000
-#endif
-#ifndef MADV_WIPEONFORK
-#define MADV_WIPEONFORK 18
-#endif
-#ifndef SYS_clone3
-#define SYS_clone3 435
-#endif
-
-struct clone3_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-long uspawn_clone_call(long nr, long a0, long a1, long a2, int (*fn)(void *), void *arg);
 
 /* 1: clone3 with CLONE_CLEAR_SIGHAND works; -1: it does not; 0: not tried */
 static int clone3_state;
@@ -124,8 +106,8 @@ static long do_clone(struct uspawn *u, struct child_plan *plan, int *pidfd)
 	return pid;
 }
 
-static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
-		      const sigset_t *parent_mask)
+void vfork_spawn_job(struct uspawn *u, struct job *job, const struct uspawn_cmd *cmd,
+		     const sigset_t *parent_mask)
 {
 	struct child_fa fa[cmd->n_actions + 2];
 	struct child_plan plan;
@@ -158,12 +140,7 @@ static void spawn_one(struct uspawn *u, struct job *job, const struct uspawn_cmd
 	job_started(u, job, (pid_t)pid);
 }
 
-/*
- * Whether another may reap our children: the kernel, when SIGCHLD is
- * ignored, or a handler of the caller's (waitpid(-1)). Their jobs then
- * take a pidfd, which keeps the status (reap.c); else none is spent.
- */
-static int sigchld_not_ours(void)
+int clone_sigchld_not_ours(void)
 {
 	struct sigaction sa;
 
@@ -174,7 +151,7 @@ static int sigchld_not_ours(void)
 static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
 			unsigned n)
 {
-	u->take_pidfds = sigchld_not_ours();
+	u->take_pidfds = clone_sigchld_not_ours();
 	/*
 	 * Once clone3 is known to work, its CLONE_CLEAR_SIGHAND resets the
 	 * child's handlers as it is made: none of ours can run in it, and a
@@ -183,7 +160,7 @@ static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 	 * three rt_sigprocmask calls fewer per batch and job.
 	 */
 	int known = __atomic_load_n(&clone3_state, __ATOMIC_RELAXED) > 0;
-	plan_spawn(u, jobs, cmds, n, spawn_one, !known);
+	plan_spawn(u, jobs, cmds, n, vfork_spawn_job, !known);
 }
 
 static void vfork_fini(struct uspawn *u)

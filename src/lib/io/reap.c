@@ -78,6 +78,8 @@ static void verdict(struct uspawn *u, struct job *job, int err)
 {
 	int status;
 
+	if (job->engine_hold && u->settle)
+		u->settle(u, job); /* the child is gone: its exec's errno, if any, is in */
 	if (!err && job->info.si_pid == job->pid)
 		job->status = status_from_info(&job->info);
 	else if (job->pidfd >= 0 && pidfd_exit_status(job->pidfd, &status) == 0)
