@@ -81,9 +81,15 @@ struct slot {
 /* 1: clone3 with CLONE_CLEAR_SIGHAND works; -1: it does not (all to vfork); 0: not tried */
 static int clone3_state;
 
+/* read once: no sysconf per spawn (issue 17), and after the first call a
+ * read only, so a fork of the caller leaves it shared, not copied on write */
 static size_t page_size(void)
 {
-	return (size_t)sysconf(_SC_PAGESIZE);
+	static size_t size;
+
+	if (!size)
+		size = (size_t)sysconf(_SC_PAGESIZE);
+	return size;
 }
 
 static struct slot *slot_at(struct uspawn *u, unsigned i)
