@@ -58,8 +58,8 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 	__attribute__((noreturn));
 /* the PATH the shell searches */
 const char *eval_pathvar(struct shell *sh);
-/* main.c: dash's options; the index of the command text or script, or -1 */
-int sh_options(int argc, char **argv, unsigned *opts, int *file);
+/* main.c: dash's options; the index of the first operand and *mode (SH_MODE_*), or -1 */
+int sh_options(int argc, char **argv, unsigned *opts, int *mode);
 
 /* standin.c: the program to exec for path, uring-sh itself for /bin/sh */
 void standin_init(char **envp);
@@ -163,5 +163,12 @@ int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
 /* eval.c: the text a list at a time (aliases apply from the next list) */
 int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t len,
 		unsigned lineno, int *keep);
+
+/* eval.c: mark the commands after which nothing is left to run (exec'd in place) */
+void eval_mark_last(struct node *n);
+/* eval.c: whether a tree defines functions (its nodes must live on) */
+int eval_defines_function(const struct node *n);
+/* input.c: the script on fd, a list at a time, to its end */
+void eval_input(struct shell *sh, int fd, int exec_last);
 
 #endif /* USH_EVAL_H */
