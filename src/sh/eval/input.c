@@ -139,7 +139,10 @@ static int input_list(struct shell *sh, struct reader *rd, struct ush_arena *a, 
 		if (r < 0 && *err == SYNTAX_UNSUPPORTED && !strcmp(reason, "out of memory")) {
 			/* the arena is too small for this list: a larger one, parsed again */
 			size_t avail = in->n - in->start;
-			size_t cap = a->cap * 2 > avail * 64 ? a->cap * 2 : avail * 64;
+			size_t cap =
+				mark ? 1 << 20 : a->cap * 2; /* a fresh one, or twice as large */
+			if (cap < avail * 64)
+				cap = avail * 64;
 			if (!mark) /* else functions defined before live in the old one */
 				free(a->buf);
 			if (!new_arena(a, cap))
