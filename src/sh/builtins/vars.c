@@ -7,19 +7,6 @@
 #include <string.h>
 #include "builtins/shell.h"
 
-/* dash's single quoting of a value for export -p, set */
-static void out_quoted(struct out *o, const char *s)
-{
-	out_str(o, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			out_str(o, "'\\''");
-		else
-			out_mem(o, s, 1);
-	}
-	out_str(o, "'");
-}
-
 int bi_list_vars(struct shell *sh, unsigned flags, const char *prefix)
 {
 	unsigned n = 0;

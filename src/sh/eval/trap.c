@@ -119,19 +119,6 @@ static int decode_signal(const char *s)
 	return -1;
 }
 
-/* dash's single_quote(): 'text', with ' as '"'"' */
-static void out_quoted(struct out *o, const char *s)
-{
-	out_str(o, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			out_str(o, "'\"'\"'");
-		else
-			out_mem(o, s, 1);
-	}
-	out_str(o, "'");
-}
-
 static int trap_list(void)
 {
 	for (int i = 0; i < NSIGS; i++) {
