@@ -30,7 +30,7 @@ int b_eval(struct shell *sh, int argc, char **argv)
 		*p++ = i + 1 < argc ? ' ' : 0;
 	}
 	sh->status = 0;
-	int status = eval_string(sh, text, strlen(text), sh->lineno);
+	int status = eval_string(sh, text, strlen(text), 1); /* dash numbers its lines from 1 */
 	free(text);
 	return status;
 }
@@ -99,7 +99,7 @@ int b_dot(struct shell *sh, int argc, char **argv)
 	int status = eval_string(sh, text, len, 1);
 	ev.dotnest--;
 	ev.cmdname = saved_cmd;
-	if (ev.skip == SKIP_FUNC && !ev.funcnest)
+	if (ev.skip == SKIP_FUNC) /* return ends the file, in a function too */
 		ev.skip = SKIP_NONE;
 	free(text);
 	return status;

@@ -77,6 +77,15 @@ int b_local(struct shell *sh, int argc, char **argv)
 	for (int i = 1; argv[i]; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		/* dash takes no options: -a is a name, and not a valid one */
+		if (strcmp(argv[i], "-") && !lex_is_name(argv[i], n)) {
+			/* dash names only the name of NAME=value, without "local: " */
+			if (eq) {
+				*eq = 0;
+				ev.cmdname = NULL;
+			}
+			shell_fail(sh, 2, argv[i], ": bad variable name", NULL);
+		}
 		func_local(sh, argv[i], n);
 		if (eq && shvar_set(sh, argv[i], n, eq + 1, 0) < 0)
 			shell_exit(sh, 2);

@@ -78,9 +78,8 @@ int wait_child(struct shell *sh, pid_t pid)
 
 void eval_in_child(struct shell *sh, struct node *n)
 {
+	/* loops and functions stay as the fork found them: (continue) in a loop ends the subshell, as in dash */
 	ev.skip = SKIP_NONE;
-	ev.loopnest = 0;
-	ev.funcnest = 0;
 	if (n && n->type == N_SIMPLE)
 		ev.exec_node = n;
 	eval_node(sh, n);

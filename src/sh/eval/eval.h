@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include "shell.h"
+#include "builtins/builtins.h"
 
 /* break / continue / return unwinding, as dash's evalskip */
 enum { SKIP_NONE, SKIP_BREAK, SKIP_CONT, SKIP_FUNC };
@@ -142,7 +143,6 @@ int func_local(struct shell *sh, const char *name, size_t n);
 
 /* builtins/table.c */
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
-enum { BI_SPECIAL = 1, BI_ASSIGN = 2 };
 struct builtin {
 	const char *name;
 	builtin_fn fn;
@@ -153,6 +153,7 @@ const struct builtin *builtin_find(const char *name);
 /* alias.c: dash's aliases, for the parser (alias_ops) and the builtins */
 extern const struct syn_aliases alias_ops;
 int alias_any(void);                               /* some alias is defined */
+const char *alias_value(const char *name);         /* its value, NULL if none (type) */
 int alias_mentioned(const char *text, size_t len); /* names alias or unalias */
 int alias_builtin(struct shell *sh, int argc, char **argv);
 int unalias_builtin(struct shell *sh, int argc, char **argv);

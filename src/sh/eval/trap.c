@@ -68,7 +68,7 @@ void trap_run_pending(struct shell *sh)
 		char *a = strdup(action[i]);
 		if (!a)
 			eval_oom(sh);
-		eval_string(sh, a, strlen(a), sh->lineno);
+		eval_string(sh, a, strlen(a), 1);
 		free(a);
 		if (!ev.skip) /* a return in the action is the function's status */
 			sh->status = saved;
@@ -197,7 +197,7 @@ void eval_exit(struct shell *sh, int status)
 		ev.skip = SKIP_NONE;
 		if (a[0]) {
 			sh->errexit_off = 0;
-			eval_string(sh, a, strlen(a), sh->lineno);
+			eval_string(sh, a, strlen(a), 1);
 		}
 	}
 	_exit(status & 255);

@@ -114,6 +114,13 @@ static void use(void *alias, int on)
 
 const struct syn_aliases alias_ops = {find, use};
 
+const char *alias_value(const char *name)
+{
+	struct alias *ap = *lookup(name, strlen(name));
+
+	return ap && !ap->dead ? ap->val : NULL;
+}
+
 /* name='value', one piece of output as dash's out1fmt */
 static void print(struct shell *sh, struct bi_out *o, const struct alias *ap)
 {

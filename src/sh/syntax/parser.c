@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "syntax/syntax.h"
+#include "builtins/builtins.h"
 
 const char SYNTAX_UNSUPPORTED[] = "unsupported by the uring-sh parser";
 
@@ -516,7 +517,8 @@ static struct node *function(struct psr *P, struct node *n)
 	if (syn_readtoken(P) != T_RP)
 		syn_expect(P, T_RP);
 	if (name->nparts != 1 || name->parts[0].type != WP_LIT || name->parts[0].quoted ||
-	    !lex_is_name(name->parts[0].s, name->parts[0].n))
+	    !lex_is_name(name->parts[0].s, name->parts[0].n) ||
+	    builtin_special_n(name->parts[0].s, name->parts[0].n))
 		syn_fail(P, "Syntax error: Bad function name");
 	struct node *f = new_node(P, N_FUNC, P->line);
 	f->u.func.name = name->parts[0].s;
