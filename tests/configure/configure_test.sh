@@ -6,8 +6,11 @@
 #   dash:  CONFIG_SHELL=/bin/sh /bin/sh ./configure (Debian's /bin/sh: dash)
 #   ush:   CONFIG_SHELL=uring-sh uring-sh ./configure (make's recipes then run
 #          in uring-sh too: automake's Makefiles use SHELL = $CONFIG_SHELL)
-#   binsh: ./configure with uring-sh bind-mounted on /bin/sh in a private
-#          mount namespace (root only; skipped otherwise)
+#   binsh: the dash command again, with uring-sh bind-mounted on /bin/sh in
+#          a private mount namespace (root only; skipped otherwise): /bin/sh
+#          is uring-sh for configure, config.status, libtool and make
+# (A plain ./configure would not do: autoconf's shell search finds dash,
+# as uring-sh, lacking its LINENO tests and re-executes itself in bash.)
 # and config.status, config.h, every generated Makefile, libtool, config.log
 # (temp names masked, uring-sh's path read as /bin/sh) and every built
 # object, library and program must be identical to dash's; configure must
@@ -28,8 +31,8 @@ build() { # build MODE
 	case $1 in
 	dash) CONFIG_SHELL=/bin/sh /bin/sh ./configure --prefix=/usr && make -j"$jobs" ;;
 	ush) CONFIG_SHELL=$ush "$ush" ./configure --prefix=/usr && make -j"$jobs" ;;
-	binsh) unshare -m --propagation private bash -c \
-		'mount --bind "$1" /bin/sh && ./configure --prefix=/usr && make -j"$2"' binsh "$ush" "$jobs" ;;
+	binsh) unshare -m --propagation private bash -c 'mount --bind "$1" /bin/sh &&
+		CONFIG_SHELL=/bin/sh /bin/sh ./configure --prefix=/usr && make -j"$2"' binsh "$ush" "$jobs" ;;
 	esac
 }
 

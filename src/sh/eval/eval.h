@@ -25,6 +25,7 @@ struct evalctl {
 	int back_status;        /* $? of the last command substitution of a command */
 	struct node *exec_node; /* a child's only command: exec it, no fork */
 	int out_error;          /* a builtin's write to fd 1 failed */
+	void *exit_catch;       /* a jmp_buf: an error leaves to it, not the shell (PS4) */
 };
 extern struct evalctl ev;
 
@@ -106,6 +107,7 @@ void trap_run_pending(struct shell *sh);
 void trap_child_reset(struct shell *sh); /* in a forked subshell */
 int trap_any(struct shell *sh);          /* a trap is set (no exec of the last command) */
 int trap_set(int sig);                   /* sig has an action (not default, not ignored) */
+void trap_ignore(int sig);               /* SIG_IGN, unless ignored on entry (then it stays so) */
 int trap_builtin(struct shell *sh, int argc, char **argv);
 int trap_waiting_sig(void); /* a trapped signal that interrupted wait, or 0 */
 /* leave the shell (shell_exit through eval_ops): the EXIT trap first */

@@ -7,6 +7,7 @@
  * nothing after it, exec'd). Everything expanded is freed afterwards.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -120,8 +121,14 @@ static char *ps4_expand(struct shell *sh, const char *ps4)
 		/* no tracing of the command substitutions PS4 itself runs */
 		int saved = ev.back_status;
 		unsigned opts = sh->opts;
+		jmp_buf j;
 		sh->opts &= ~(unsigned)OPT_XTRACE;
-		res = words_string(sh, &t->redirs->body);
+		/* dash: an error expanding PS4 is reported, and PS4 is printed as it is */
+		if (!setjmp(j)) {
+			ev.exit_catch = &j;
+			res = words_string(sh, &t->redirs->body);
+		}
+		ev.exit_catch = NULL;
 		sh->opts = opts;
 		ev.back_status = saved;
 		size_t rl = res ? strlen(res) : 0;

@@ -6,6 +6,7 @@
  * shell (or the subshell that set it) exits by any way.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +76,35 @@ void trap_run_pending(struct shell *sh)
 	}
 }
 
+/*
+ * dash: a signal ignored when a non-interactive shell started stays
+ * ignored; trap may name it (and lists it) but never changes it. Learnt
+ * the first time the shell would change the signal (no system call at
+ * start-up): 1 ordinary, 2 ignored on entry.
+ */
+static unsigned char entry[NSIGS];
+
+static int ignored_on_entry(int sig)
+{
+	if (!entry[sig]) {
+		struct sigaction old;
+		entry[sig] = sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN ? 2 : 1;
+	}
+	return entry[sig] == 2;
+}
+
+void trap_ignore(int sig)
+{
+	if (!ignored_on_entry(sig))
+		signal(sig, SIG_IGN);
+}
+
 static void disposition(int sig)
 {
 	struct sigaction sa;
 
+	if (ignored_on_entry(sig))
+		return;
 	memset(&sa, 0, sizeof sa);
 	sigemptyset(&sa.sa_mask);
 	if (!action[sig])
@@ -189,6 +215,11 @@ int trap_builtin(struct shell *sh, int argc, char **argv)
 
 void eval_exit(struct shell *sh, int status)
 {
+	if (ev.exit_catch) {
+		jmp_buf *j = ev.exit_catch;
+		ev.exit_catch = NULL;
+		longjmp(*j, 1);
+	}
 	sh->status = status;
 	if (!exiting && action[0]) {
 		char *a = action[0];
