@@ -101,12 +101,23 @@ int b_unset(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	if (bi_options(sh, argv, &i, "fv", seen) < 0)
 		return 2;
+	/* dash's nextopt loop: the last of -f and -v given decides */
+	char flag = 0;
+	for (int k = 1; k < i; k++)
+		for (const char *a = argv[k] + 1; *a && strcmp(argv[k], "--"); a++)
+			flag = *a;
 	for (; argv[i]; i++) {
-		if (seen['f']) {
+		if (flag == 'f') {
 			func_unset(sh, argv[i]);
 			continue;
 		}
-		size_t n = strlen(argv[i]);
+		/* dash's setvar(): NAME or NAME=anything (the name alone is unset), else a bad name */
+		char *eq = strchr(argv[i], '=');
+		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (eq)
+			*eq = 0;
+		if (!lex_is_name(argv[i], n))
+			shell_fail(sh, 2, argv[i], ": bad variable name", NULL);
 		if (shvar_flags(sh, argv[i], n) & SHVAR_READONLY)
 			return bi_fail(sh, argv[i], ": is read only", NULL);
 		shvar_unset(sh, argv[i], n);
