@@ -68,7 +68,7 @@ void standin_init(char **envp);
 const char *standin_path(const char *path, char **argv);
 
 /* xtrace: PS4 then the words */
-void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **argv);
+void eval_xtrace(struct shell *sh, int fd, char **assigns, unsigned nassigns, char **argv);
 
 /* redirect.c: redirections applied to the shell, saved for undoing */
 struct redirsave {
