@@ -80,12 +80,12 @@ int b_dot(struct shell *sh, int argc, char **argv)
 			}
 		}
 		if (!file)
-			shell_fail(sh, 2, argv[1], ": not found", NULL);
+			return bi_fail(sh, argv[1], ": not found", NULL);
 	}
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		shell_msg(sh, "cannot open ", argv[1], ": ", ush_errmsg(errno, USH_E_OPEN));
-		shell_exit(sh, 2);
+		return bi_failed(sh);
 	}
 	size_t len;
 	char *text = read_file(fd, &len);

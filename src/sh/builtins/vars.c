@@ -51,10 +51,12 @@ static int declare(struct shell *sh, int argc, char **argv, unsigned flag, const
 			char *name = strndup(argv[i], n);
 			if (!name)
 				eval_oom(sh);
-			shell_fail(sh, 2, name, ": bad variable name", NULL);
+			bi_fail(sh, name, ": bad variable name", NULL);
+			free(name);
+			return 2;
 		}
 		if (shvar_set(sh, argv[i], n, eq ? eq + 1 : NULL, flag) < 0)
-			shell_exit(sh, 2);
+			return bi_failed(sh);
 	}
 	return 0;
 }
@@ -117,7 +119,7 @@ int b_unset(struct shell *sh, int argc, char **argv)
 		if (eq)
 			*eq = 0;
 		if (!lex_is_name(argv[i], n))
-			shell_fail(sh, 2, argv[i], ": bad variable name", NULL);
+			return bi_fail(sh, argv[i], ": bad variable name", NULL);
 		if (shvar_flags(sh, argv[i], n) & SHVAR_READONLY)
 			return bi_fail(sh, argv[i], ": is read only", NULL);
 		shvar_unset(sh, argv[i], n);
