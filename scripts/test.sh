@@ -12,9 +12,11 @@ jobs=$(nproc)
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 ninja -C build
 # kdebug (KASAN/lockdep kernel, 100 000-spawn stress) takes hours under TCG:
-# run it on purpose with `ctest --test-dir build -L kdebug`.
+# run it on purpose with `ctest --test-dir build -L kdebug`. The configure
+# test (real GNU configure scripts under dash and uring-sh, ~10 minutes):
+# `ctest --test-dir build -L configure`.
 rc=0
-ctest --test-dir build --output-on-failure -j"$jobs" -LE kdebug || rc=1
+ctest --test-dir build --output-on-failure -j"$jobs" -LE 'kdebug|configure' || rc=1
 
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DUSPAWN_SANITIZE=ON >/dev/null
 ninja -C build-asan
@@ -23,5 +25,5 @@ ninja -C build-asan
 # signal and limit behaviour (a SIGSEGV sent to a forked child, `ulimit -c`
 # seen by the uring-sh that stands in for sh); a real crash still fails.
 USPAWN_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:handle_segv=0:disable_coredump=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'kernel|kdebug|lint|bench' || rc=1
+	ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE 'kernel|kdebug|lint|bench|configure' || rc=1
 exit $rc

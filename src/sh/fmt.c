@@ -20,6 +20,24 @@ void out_str(struct out *o, const char *s)
 	out_mem(o, s, strlen(s));
 }
 
+void out_quoted(struct out *o, const char *s)
+{
+	do {
+		size_t run = strcspn(s, "'");
+
+		out_str(o, "'");
+		out_mem(o, s, run);
+		out_str(o, "'");
+		s += run;
+		if (!(run = strspn(s, "'")))
+			break;
+		out_str(o, "\"");
+		out_mem(o, s, run);
+		out_str(o, "\"");
+		s += run;
+	} while (*s);
+}
+
 char *fmt_udec(char *end, unsigned long v)
 {
 	do {

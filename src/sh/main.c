@@ -1,17 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * uring-sh: a SHELL for make. `uring-sh -c LINE [arg0 [args]]` and
- * `uring-sh FILE [args]` parse the whole text first and run it here with
- * dash's semantics; what it does not take (commands on stdin, -i -s -v -n,
- * an unreadable script, nesting over 1000 levels) hands the unchanged argv
- * to /bin/sh before anything has run.
+ * uring-sh: a SHELL for make, and a /bin/sh. `uring-sh -c LINE [arg0
+ * [args]]` parses the whole text first and runs it here with dash's
+ * semantics; `uring-sh FILE [args]` and commands on stdin (`-s`) are read
+ * and run a list at a time, as dash reads them (eval/input.c). What it
+ * does not take (-i and the other options dash alone has, nesting over
+ * 1000 levels) hands the unchanged argv to a real dash before anything
+ * has run, never to itself.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "eval/eval.h"
+
+#ifndef USPAWN_SH_DASH_PATH
+#define USPAWN_SH_DASH_PATH "/bin/dash"
+#endif
 
 /*
  * In .lbss, which the linker puts after .bss: libc's variables then share
@@ -41,41 +48,69 @@ static void stats(char **envp, const char *what, const char *reason)
 	close(fd);
 }
 
-static void delegate(char **argv, char **envp, const char *reason)
+/* the same file as this program (a bind mount of uring-sh on /bin/sh, or dash) */
+static int is_self(const char *path)
 {
-	stats(envp, "delegated", reason);
-	execv("/bin/sh", argv);
-	write_all(2, "uring-sh: cannot exec /bin/sh\n", 30);
-	_exit(127);
+	struct stat a, b;
+
+	return stat(path, &a) == 0 && stat("/proc/self/exe", &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
 }
 
 /*
- * dash's command line: option letters after - or + (c only with -),
- * "-o name", "--". Returns the index of the command text (-c) or of the
- * script file (*file set), or -1 to delegate (commands from stdin, or an
- * option that is not the shell's business here).
+ * What is not run here goes to a real dash: $USPAWN_SH_DASH, the dash
+ * found when uring-sh was built, or /bin/sh, the first that exists and is
+ * not uring-sh itself. Where uring-sh is /bin/sh and no dash is left, a
+ * one-line error and status 2: never an exec of itself (it would loop).
  */
-int sh_options(int argc, char **argv, unsigned *opts, int *file)
+static void delegate(char **argv, char **envp, const char *reason)
 {
-	static const char letters[] = "eufxaC";
-	static const unsigned bits[] = {OPT_ERREXIT, OPT_NOUNSET,   OPT_NOGLOB,
-					OPT_XTRACE,  OPT_ALLEXPORT, OPT_NOCLOBBER};
-	static const char *const names[] = {"errexit", "nounset",   "noglob",
-					    "xtrace",  "allexport", "noclobber"};
-	int i, cflag = 0;
+	const char *cand[] = {env_get(envp, "USPAWN_SH_DASH", 14), USPAWN_SH_DASH_PATH, "/bin/sh"};
+
+	stats(envp, "delegated", reason);
+	for (unsigned k = 0; k < 3; k++) {
+		if (!cand[k] || !*cand[k] || access(cand[k], X_OK) || is_self(cand[k]))
+			continue;
+		execv(cand[k], argv);
+	}
+	char buf[256];
+	struct out o = {buf, 0, sizeof buf - 1};
+	out_str(&o, "uring-sh: no dash to run this (");
+	out_str(&o, reason);
+	out_str(&o, "): /bin/sh is uring-sh; set USPAWN_SH_DASH\n");
+	write_all(2, buf, o.n);
+	_exit(2);
+}
+
+/*
+ * dash's command line: option letters after - or + (c and s only with -),
+ * "-o name", "--" or "-" to end them. Returns the index of the first
+ * operand (the command text for -c, else the script file, or argc) with
+ * *mode saying which, or -1 to delegate (-i, an option uring-sh does not
+ * take).
+ */
+int sh_options(int argc, char **argv, unsigned *opts, int *mode)
+{
+	static const char letters[] = "eufxaCvn";
+	static const unsigned bits[] = {OPT_ERREXIT,   OPT_NOUNSET,   OPT_NOGLOB,  OPT_XTRACE,
+					OPT_ALLEXPORT, OPT_NOCLOBBER, OPT_VERBOSE, OPT_NOEXEC};
+	static const char *const names[] = {"errexit",   "nounset",   "noglob",  "xtrace",
+					    "allexport", "noclobber", "verbose", "noexec"};
+	enum { NOPTS = sizeof bits / sizeof bits[0] };
+	int i, cflag = 0, sflag = 0;
 
 	for (i = 1; i < argc && (argv[i][0] == '-' || argv[i][0] == '+'); i++) {
 		const char *a = argv[i];
 		int on = a[0] == '-';
-		if (!a[1])
-			return -1;
-		if (on && a[1] == '-' && !a[2]) {
+		if (!a[1] || (on && a[1] == '-' && !a[2])) {
+			if (!a[1] && !on)
+				return -1;
 			i++;
 			break;
 		}
 		for (int j = 1; a[j]; j++) {
-			if (a[j] == 'c' && on) {
-				cflag = 1;
+			if ((a[j] == 'c' || a[j] == 's') && on) {
+				*(a[j] == 'c' ? &cflag : &sflag) = 1;
 				continue;
 			}
 			if (a[j] == 'o') {
@@ -83,9 +118,9 @@ int sh_options(int argc, char **argv, unsigned *opts, int *file)
 				unsigned k = 0;
 				if (!name)
 					return -1;
-				while (k < 6 && strcmp(names[k], name))
+				while (k < NOPTS && strcmp(names[k], name))
 					k++;
-				if (k == 6)
+				if (k == NOPTS)
 					return -1;
 				*opts = on ? *opts | bits[k] : *opts & ~bits[k];
 				continue;
@@ -97,83 +132,26 @@ int sh_options(int argc, char **argv, unsigned *opts, int *file)
 			*opts = on ? *opts | bit : *opts & ~bit;
 		}
 	}
-	*file = !cflag && i < argc;
-	return i < argc ? i : -1;
+	*mode = cflag ? SH_MODE_C : sflag || i >= argc ? SH_MODE_STDIN : SH_MODE_FILE;
+	return i;
 }
 
-/*
- * `sh FILE ARGS`: the script's whole text (dash reads it a command at a
- * time, which differs only after a syntax error, and those are delegated).
- * NULL (delegated) when it cannot be read, has NUL bytes or is too long:
- * dash then says so in its own words.
- */
-static char *read_script(const char *path, size_t max, size_t *len)
+/* `sh FILE`: its fd, above the ones scripts redirect (as dash's), close-on-exec */
+static int open_script(struct shell *sh, const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = fd < 0 ? NULL : malloc(max + 1);
-	size_t n = 0;
-	ssize_t r = 0;
 
-	while (buf && n <= max && (r = read(fd, buf + n, max + 1 - n)) != 0) {
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r > 0)
-			n += (size_t)r;
+	if (fd < 0) {
+		sh->lineno = 0;
+		shell_msg(sh, "cannot open ", path, ": ", ush_errmsg(errno, USH_E_OPEN));
+		shell_exit(sh, 2);
 	}
-	if (fd >= 0)
+	int hi = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	if (hi >= 0) {
 		close(fd);
-	if (!buf || r != 0 || n > max || memchr(buf, 0, n)) {
-		free(buf);
-		return NULL;
+		fd = hi;
 	}
-	*len = n;
-	return buf;
-}
-
-/*
- * Mark the commands after which the shell has nothing left to do (dash's
- * EV_EXIT positions): the right of ; && ||, the branches of if and case, the
- * end of a plain { }. Such a command is exec'd in place of the shell, as the
- * issue asks and as bash and upstream dash do; loops, ! and pipelines are
- * never tails. The one visible difference from Debian's dash, which forks
- * even there: a last command killed by a signal kills the shell's process
- * itself, instead of dash's message and status 128+n. USPAWN_SH_EXEC_LAST=0
- * turns it off.
- */
-static void mark_last(struct node *n)
-{
-	while (n) {
-		switch (n->type) {
-		case N_SIMPLE:
-			n->last = 1;
-			return;
-		case N_SEQ:
-		case N_AND:
-		case N_OR:
-			n = n->u.bin.right;
-			break;
-		case N_GROUP:
-			if (n->redirs)
-				return;
-			n = n->u.sub.body;
-			break;
-		case N_IF:
-			if (n->redirs)
-				return;
-			mark_last(n->u.ctl.body);
-			n = n->u.ctl.other;
-			break;
-		case N_CASE:
-			if (n->redirs)
-				return;
-			for (unsigned i = 0; i + 1 < n->u.cas.n; i++)
-				mark_last(n->u.cas.items[i].body);
-			n = n->u.cas.n ? n->u.cas.items[n->u.cas.n - 1].body : NULL;
-			break;
-		default:
-			return;
-		}
-	}
+	return fd;
 }
 
 int main(int argc, char **argv, char **envp)
@@ -186,32 +164,36 @@ int main(int argc, char **argv, char **envp)
 		return gate_main(argc, argv);
 	/* as dash, which catches it: never ignored here, SIG_DFL in our commands */
 	signal(SIGCHLD, SIG_DFL);
-	int file = 0;
-	int i = sh_options(argc, argv, &opts, &file);
+	sh.ops = &eval_ops;
+	int mode = SH_MODE_C;
+	int i = sh_options(argc, argv, &opts, &mode);
 
 	if (i < 0)
 		delegate(argv, envp, "option");
-	const char *text = argv[i];
+	if (mode == SH_MODE_C && i >= argc) {
+		sh.arg0 = argv[0];
+		shell_msg(&sh, "-c requires an argument", NULL, NULL, NULL);
+		_exit(2);
+	}
+	const char *text = mode == SH_MODE_C ? argv[i] : NULL;
 	/* the arena must never run out mid-run: that would be a difference */
-	size_t len, max = sizeof arena_buf / 32;
-	if (file && !(text = read_script(argv[i], max, &len)))
-		delegate(argv, envp, "script unreadable, too long or binary");
-	if (!file && (len = strlen(text)) > max)
+	size_t len = text ? strlen(text) : 0, max = sizeof arena_buf / 32;
+	if (len > max)
 		delegate(argv, envp, "line too long");
 	const char *err = NULL, *reason = NULL;
 	unsigned errline = 0;
-	struct toplists tl;
-	syntax_parse_lists(&a, text, len, 1, &err, &errline, &reason, &tl);
-	if (err == SYNTAX_UNSUPPORTED)
-		delegate(argv, envp, reason);
-	int aliases = alias_mentioned(text, len);
+	struct toplists tl = {0};
+	if (text) {
+		syntax_parse_lists(&a, text, len, 1, &err, &errline, &reason, &tl);
+		if (err == SYNTAX_UNSUPPORTED)
+			delegate(argv, envp, reason);
+	}
 	stats(envp, "native", err ? "syntax error" : NULL);
 	sh.a = &a;
-	sh.ops = &eval_ops;
-	/* -c LINE [NAME [ARG...]], or FILE [ARG...] */
-	int name = file ? i : i + 1;
-	sh.arg0 = name < argc ? argv[name] : argv[0];
-	sh.opts = opts;
+	/* -c LINE [NAME [ARG...]], FILE [ARG...], or [-s] [ARG...] */
+	int name = mode == SH_MODE_C ? i + 1 : mode == SH_MODE_FILE ? i : i - 1;
+	sh.arg0 = mode != SH_MODE_STDIN && name < argc ? argv[name] : argv[0];
+	sh.opts = opts | (mode == SH_MODE_STDIN ? OPT_STDIN : 0);
 	sh.environ = envp;
 	sh.rootpid = getpid();
 	if (name + 1 < argc) {
@@ -226,12 +208,26 @@ int main(int argc, char **argv, char **envp)
 		sh.params = calloc(1, sizeof *sh.params);
 	}
 	standin_init(envp);
+	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
+	int exec_last = !el || strcmp(el, "0");
+	/* a script, from a file or stdin: read and run a list at a time, as dash */
+	if (!text) {
+		int fd = 0;
+		if (mode ==
+		    SH_MODE_FILE) { /* dash names the script in its messages once it is open */
+			sh.arg0 = argv[0];
+			fd = open_script(&sh, argv[i]);
+			sh.arg0 = argv[i];
+		}
+		eval_input(&sh, fd, exec_last);
+		shell_exit(&sh, sh.status);
+	}
 	/*
 	 * A text that names alias runs a list at a time, as dash runs every
 	 * text: an alias defined by one line applies from the next. Its
 	 * commands fork and wait as dash's (no exec of the last).
 	 */
-	if (aliases) {
+	if (alias_mentioned(text, len)) {
 		int keep;
 		a.used = 0; /* the tree parsed at once is not used */
 		eval_stream(&sh, &a, text, len, 1, &keep);
@@ -242,9 +238,8 @@ int main(int argc, char **argv, char **envp)
 	 * the rest is parsed afresh). A syntax error: as in dash, the lists
 	 * before it run, then its message and status 2.
 	 */
-	const char *el = env_get(envp, "USPAWN_SH_EXEC_LAST", 19);
-	if (!err && tl.n && (!el || strcmp(el, "0")))
-		mark_last(tl.v[tl.n - 1].n);
+	if (!err && tl.n && exec_last)
+		eval_mark_last(tl.v[tl.n - 1].n);
 	if (eval_lists(&sh, text, len, 1, &tl, err != NULL) == LISTS_RAN && err) {
 		sh.lineno = errline;
 		shell_fail(&sh, 2, err, NULL, NULL);

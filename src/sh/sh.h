@@ -28,6 +28,12 @@ struct out {
 };
 void out_str(struct out *o, const char *s);
 void out_mem(struct out *o, const char *s, size_t n);
+/*
+ * dash's single_quote(): s in '...', each run of ' in "..." ('' for an
+ * empty s): `set`, `export -p`, `readonly -p`, `trap` and `alias` print
+ * values so (at most 3 * strlen(s) + 2 bytes).
+ */
+void out_quoted(struct out *o, const char *s);
 void out_uint(struct out *o, unsigned long v);
 /* v in decimal, ending just before end (24 bytes are room for any v); its start */
 char *fmt_udec(char *end, unsigned long v);

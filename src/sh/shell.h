@@ -66,7 +66,11 @@ enum shell_opt {
 	OPT_NOCLOBBER = 1 << 5, /* -C */
 	OPT_VERBOSE = 1 << 6,   /* -v */
 	OPT_NOEXEC = 1 << 7,    /* -n */
+	OPT_STDIN = 1 << 8,     /* -s: commands from stdin ($- shows s) */
 };
+
+/* main.c's sh_options: where the commands come from */
+enum { SH_MODE_C, SH_MODE_FILE, SH_MODE_STDIN };
 
 struct shell {
 	struct ush_arena *a; /* parse trees of the whole run */

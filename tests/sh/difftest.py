@@ -9,13 +9,16 @@ behind must be identical.
 With --native, a line uring-sh hands to /bin/sh counts as a failure too
 (read from its USPAWN_SH_STATS record): the corpus must run natively.
 
+A line "@file TEXT" is the script t.sh run as `sh t.sh ARGS`; a line
+"@stdin OPTIONS@@TEXT" runs `sh OPTIONS` with TEXT on its stdin.
+
 With --wrap CMD, uring-sh runs as `CMD uring-sh ...` (dash does not): the
 noring wrapper runs it where io_uring is refused.
 
 usage: difftest.py URING_SH CORPUS [--generated N] [--seed S] [--jobs J] [--native]
                    [--wrap CMD]
 """
-import argparse, os, random, shutil, stat, subprocess, sys, tempfile
+import argparse, os, random, shlex, shutil, stat, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 DASH = "/bin/dash"
@@ -93,13 +96,23 @@ def run_one(shell, line, work, extra_env=None, wrap=None):
         with open(os.path.join(work, "t.sh"), "w") as f:
             f.write(line[len("@file "):])
         argv = ["sh", "t.sh", "one", "two words", "*"]
+    stdin = subprocess.DEVNULL
+    if line.startswith("@stdin "):
+        # `sh OPTIONS <TEXT`: "@stdin OPTIONS@@TEXT", the options split as words
+        opts, _, text = line[len("@stdin "):].partition("@@")
+        argv = ["sh"] + shlex.split(opts)
+        stdin = text.encode()
     try:
         exe = shell
         if wrap:
             # the wrapper execs uring-sh with this argv: $0 stays "sh"
             argv, exe = [wrap, shell] + argv, wrap
-        p = subprocess.run(argv, executable=exe, cwd=work, env=env,
-                           stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        if isinstance(stdin, bytes):
+            p = subprocess.run(argv, executable=exe, cwd=work, env=env,
+                               input=stdin, capture_output=True, timeout=20)
+        else:
+            p = subprocess.run(argv, executable=exe, cwd=work, env=env,
+                               stdin=stdin, capture_output=True, timeout=20)
         res = (p.returncode, p.stdout, p.stderr)
     except subprocess.TimeoutExpired:
         res = ("timeout", b"", b"")

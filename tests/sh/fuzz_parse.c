@@ -3,7 +3,9 @@
  * libFuzzer target: the parser syntax_parse (once with a roomy arena, once
  * with a small one so running out is exercised too), and ush_decide(): the
  * parser, the expander in decide/'s shell and the spawn plan, with dash's
- * words for a failed start.
+ * words for a failed start; and the incremental reader's rule (a list
+ * cut at the end of what was read is parsed again with more) against one
+ * parse of the whole text.
  */
 #include <stdint.h>
 #include <string.h>
@@ -110,8 +112,78 @@ static void fuzz_decide(const uint8_t *data, size_t size, size_t cap)
 	}
 }
 
+/*
+ * The incremental reader's rule (src/sh/eval/input.c): parse a list from
+ * the text read so far; when syntax_stream_tell says it was cut at the
+ * end, read more and parse it again. Fed in chunks of 1-64 bytes, the
+ * lists (where each ends, its line) and the error must be those of one
+ * parse of the whole text.
+ */
+struct listend {
+	size_t end;
+	unsigned line;
+	int r;
+	const char *err;
+	unsigned errline;
+};
+
+static unsigned lists_of(const char *text, size_t size, size_t chunk, struct listend *v,
+			 unsigned max)
+{
+	static char abuf[1 << 20];
+	struct ush_arena a = {abuf, sizeof abuf, 0};
+	size_t start = 0, have = chunk < size ? chunk : size;
+	unsigned n = 0, line = 1;
+
+	while (n < max) {
+		struct syn_stream *st = syntax_stream(&a, text + start, have - start, line, NULL);
+		for (;;) {
+			struct node *tree;
+			const char *err, *reason, *rest;
+			unsigned errline, l;
+			int cut, inalias;
+			int r = syntax_next(st, &tree, &err, &errline, &reason);
+			size_t left = syntax_stream_tell(st, &l, &cut, &inalias, &rest);
+			if (cut && have < size) {
+				have = have + chunk < size ? have + chunk : size;
+				break; /* parse the list again, with more text */
+			}
+			if (r < 0 && err == SYNTAX_UNSUPPORTED)
+				return n;
+			v[n++] = (struct listend){have - left, l, r, r < 0 ? err : NULL, errline};
+			if (r <= 0 || n == max)
+				return n;
+			start = have - left;
+			line = l;
+			a.used = 0;
+			st = syntax_stream(&a, text + start, have - start, line, NULL);
+		}
+		a.used = 0;
+	}
+	return n;
+}
+
+static void fuzz_incremental(const uint8_t *data, size_t size)
+{
+	static struct listend whole[256], parts[256];
+
+	if (!size)
+		return;
+	size_t chunk = 1 + data[0] % 64;
+	unsigned nw = lists_of((const char *)data + 1, size - 1, size, whole, 256);
+	unsigned np = lists_of((const char *)data + 1, size - 1, chunk, parts, 256);
+	if (nw != np)
+		__builtin_trap();
+	for (unsigned i = 0; i < nw; i++)
+		if (whole[i].end != parts[i].end || whole[i].line != parts[i].line ||
+		    whole[i].r != parts[i].r || whole[i].errline != parts[i].errline ||
+		    (whole[i].err && strcmp(whole[i].err, parts[i].err)))
+			__builtin_trap();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	fuzz_incremental(data, size);
 	fuzz_syntax(data, size, sizeof sbuf);
 	fuzz_syntax(data, size, 2048);
 	fuzz_decide(data, size, sizeof buf);

@@ -22,7 +22,11 @@ struct bi_ctx {
 };
 
 /* names.c: the builtin called name's place in list.h, -1 when it is none */
+/* a builtin's flags in list.h */
+enum { BI_SPECIAL = 1, BI_ASSIGN = 2 };
 int builtin_index(const char *name);
+/* the n bytes at name are a special builtin's name (dash: no function may have it) */
+int builtin_special_n(const char *name, size_t n);
 
 /* argv[0] is the builtin's name ("[" selects the bracket form). Returns $?. */
 int bi_test(struct bi_ctx *c, int argc, char **argv);

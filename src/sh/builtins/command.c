@@ -14,7 +14,8 @@ static int describe(struct shell *sh, const char *name, int verbose, const char 
 	static const char *const keywords[] = {"!",     "case",  "do",  "done", "elif", "else",
 					       "esac",  "fi",    "for", "if",   "in",   "then",
 					       "until", "while", "{",   "}",    NULL};
-	size_t cap = strlen(name) + PATH_MAX + 64;
+	const char *alias = alias_value(name);
+	size_t cap = strlen(name) + PATH_MAX + 64 + (alias ? 3 * strlen(alias) : 0);
 	struct out o = {malloc(cap), 0, cap};
 	int status = 0;
 
@@ -26,6 +27,19 @@ static int describe(struct shell *sh, const char *name, int verbose, const char 
 			out_str(&o, verbose ? " is a shell keyword" : "");
 			goto done;
 		}
+	if (alias) { /* dash looks at aliases after the keywords */
+		if (verbose) {
+			out_str(&o, name);
+			out_str(&o, " is an alias for ");
+			out_str(&o, alias);
+		} else {
+			out_str(&o, "alias ");
+			out_str(&o, name);
+			out_str(&o, "=");
+			out_quoted(&o, alias);
+		}
+		goto done;
+	}
 	if (func_find(sh, name)) {
 		out_str(&o, name);
 		out_str(&o, verbose ? " is a shell function" : "");
@@ -95,15 +109,10 @@ int b_command(struct shell *sh, int argc, char **argv)
 	return status;
 }
 
+/* dash's exec takes no options: `exec -- cmd` looks for a command "--" */
 int b_exec(struct shell *sh, int argc, char **argv)
 {
-	char seen[256] = {0};
-	int i;
-
-	(void)argc;
-	if (bi_options(sh, argv, &i, "", seen) < 0)
-		return 2;
-	if (!argv[i])
+	if (argc < 2)
 		return 0;
-	exec_external(sh, argv + i, shvar_environ(sh), eval_pathvar(sh));
+	exec_external(sh, argv + 1, shvar_environ(sh), eval_pathvar(sh));
 }

@@ -30,7 +30,7 @@ int b_eval(struct shell *sh, int argc, char **argv)
 		*p++ = i + 1 < argc ? ' ' : 0;
 	}
 	sh->status = 0;
-	int status = eval_string(sh, text, strlen(text), sh->lineno);
+	int status = eval_string(sh, text, strlen(text), 1); /* dash numbers its lines from 1 */
 	free(text);
 	return status;
 }
@@ -80,12 +80,12 @@ int b_dot(struct shell *sh, int argc, char **argv)
 			}
 		}
 		if (!file)
-			shell_fail(sh, 2, argv[1], ": not found", NULL);
+			return bi_fail(sh, argv[1], ": not found", NULL);
 	}
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		shell_msg(sh, "cannot open ", argv[1], ": ", ush_errmsg(errno, USH_E_OPEN));
-		shell_exit(sh, 2);
+		return bi_failed(sh);
 	}
 	size_t len;
 	char *text = read_file(fd, &len);
@@ -99,7 +99,7 @@ int b_dot(struct shell *sh, int argc, char **argv)
 	int status = eval_string(sh, text, len, 1);
 	ev.dotnest--;
 	ev.cmdname = saved_cmd;
-	if (ev.skip == SKIP_FUNC && !ev.funcnest)
+	if (ev.skip == SKIP_FUNC) /* return ends the file, in a function too */
 		ev.skip = SKIP_NONE;
 	free(text);
 	return status;

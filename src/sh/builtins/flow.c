@@ -23,7 +23,7 @@ int b_exit(struct shell *sh, int argc, char **argv)
 
 	(void)argc;
 	if (argv[1] && bi_number(argv[1], &status) < 0)
-		shell_fail(sh, 2, "Illegal number: ", argv[1], NULL);
+		return bi_fail(sh, "Illegal number: ", argv[1], NULL);
 	shell_exit(sh, status);
 }
 

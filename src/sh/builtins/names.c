@@ -9,6 +9,24 @@ static const char *const names[] = {
 #undef BUILTIN
 };
 
+static const unsigned char flags[] = {
+#define BUILTIN(name, fn, flags) flags,
+#include "builtins/list.h"
+#undef BUILTIN
+};
+
+int builtin_special_n(const char *name, size_t n)
+{
+	char buf[16];
+
+	if (n >= sizeof buf)
+		return 0;
+	memcpy(buf, name, n);
+	buf[n] = 0;
+	int i = builtin_index(buf);
+	return i >= 0 && (flags[i] & BI_SPECIAL);
+}
+
 int builtin_index(const char *name)
 {
 	unsigned lo = 0, hi = sizeof names / sizeof names[0];

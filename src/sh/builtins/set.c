@@ -18,7 +18,7 @@ static const struct {
 	{"interactive", 'i', 0},
 	{"monitor", 'm', 0},
 	{"noexec", 'n', OPT_NOEXEC},
-	{"stdin", 's', 0},
+	{"stdin", 's', OPT_STDIN},
 	{"xtrace", 'x', OPT_XTRACE},
 	{"verbose", 'v', OPT_VERBOSE},
 	{"vi", 'V', 0},

@@ -19,6 +19,14 @@ int bi_fail(struct shell *sh, const char *a, const char *b, const char *c)
 	return 2;
 }
 
+/* the same after the message was written */
+int bi_failed(struct shell *sh)
+{
+	if (ev.special)
+		shell_exit(sh, 2);
+	return 2;
+}
+
 /* dash's nextopt(): options from letters in allowed; -1 after the message */
 int bi_options(struct shell *sh, char **argv, int *i, const char *allowed, char *seen)
 {

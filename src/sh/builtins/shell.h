@@ -12,6 +12,7 @@
 /* shell.c */
 /* a builtin's error: dash leaves the shell after one in a special builtin; 2 */
 int bi_fail(struct shell *sh, const char *a, const char *b, const char *c);
+int bi_failed(struct shell *sh); /* bi_fail after the message was written */
 /* dash's nextopt(): options from letters in allowed into seen, *i the first
  * operand; -1 after the message */
 int bi_options(struct shell *sh, char **argv, int *i, const char *allowed, char *seen);

@@ -7,19 +7,6 @@
 #include <string.h>
 #include "builtins/shell.h"
 
-/* dash's single quoting of a value for export -p, set */
-static void out_quoted(struct out *o, const char *s)
-{
-	out_str(o, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			out_str(o, "'\\''");
-		else
-			out_mem(o, s, 1);
-	}
-	out_str(o, "'");
-}
-
 int bi_list_vars(struct shell *sh, unsigned flags, const char *prefix)
 {
 	unsigned n = 0;
@@ -64,10 +51,12 @@ static int declare(struct shell *sh, int argc, char **argv, unsigned flag, const
 			char *name = strndup(argv[i], n);
 			if (!name)
 				eval_oom(sh);
-			shell_fail(sh, 2, name, ": bad variable name", NULL);
+			bi_fail(sh, name, ": bad variable name", NULL);
+			free(name);
+			return 2;
 		}
 		if (shvar_set(sh, argv[i], n, eq ? eq + 1 : NULL, flag) < 0)
-			shell_exit(sh, 2);
+			return bi_failed(sh);
 	}
 	return 0;
 }
@@ -90,6 +79,15 @@ int b_local(struct shell *sh, int argc, char **argv)
 	for (int i = 1; argv[i]; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		/* dash takes no options: -a is a name, and not a valid one */
+		if (strcmp(argv[i], "-") && !lex_is_name(argv[i], n)) {
+			/* dash names only the name of NAME=value, without "local: " */
+			if (eq) {
+				*eq = 0;
+				ev.cmdname = NULL;
+			}
+			shell_fail(sh, 2, argv[i], ": bad variable name", NULL);
+		}
 		func_local(sh, argv[i], n);
 		if (eq && shvar_set(sh, argv[i], n, eq + 1, 0) < 0)
 			shell_exit(sh, 2);
@@ -105,12 +103,23 @@ int b_unset(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	if (bi_options(sh, argv, &i, "fv", seen) < 0)
 		return 2;
+	/* dash's nextopt loop: the last of -f and -v given decides */
+	char flag = 0;
+	for (int k = 1; k < i; k++)
+		for (const char *a = argv[k] + 1; *a && strcmp(argv[k], "--"); a++)
+			flag = *a;
 	for (; argv[i]; i++) {
-		if (seen['f']) {
+		if (flag == 'f') {
 			func_unset(sh, argv[i]);
 			continue;
 		}
-		size_t n = strlen(argv[i]);
+		/* dash's setvar(): NAME or NAME=anything (the name alone is unset), else a bad name */
+		char *eq = strchr(argv[i], '=');
+		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (eq)
+			*eq = 0;
+		if (!lex_is_name(argv[i], n))
+			return bi_fail(sh, argv[i], ": bad variable name", NULL);
 		if (shvar_flags(sh, argv[i], n) & SHVAR_READONLY)
 			return bi_fail(sh, argv[i], ": is read only", NULL);
 		shvar_unset(sh, argv[i], n);

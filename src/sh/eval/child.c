@@ -49,6 +49,7 @@ static pid_t fork_raw(struct shell *sh)
 	if (pid == 0) {
 		sh->subshell++;
 		sh->u = NULL; /* the parent's ring stays the parent's */
+		ev.exit_catch = NULL;
 		jobs_clear();
 		trap_child_reset(sh);
 	}
@@ -78,9 +79,8 @@ int wait_child(struct shell *sh, pid_t pid)
 
 void eval_in_child(struct shell *sh, struct node *n)
 {
+	/* loops and functions stay as the fork found them: (continue) in a loop ends the subshell, as in dash */
 	ev.skip = SKIP_NONE;
-	ev.loopnest = 0;
-	ev.funcnest = 0;
 	if (n && n->type == N_SIMPLE)
 		ev.exec_node = n;
 	eval_node(sh, n);
@@ -104,9 +104,9 @@ int eval_subshell(struct shell *sh, struct node *n)
 static void bg_child(struct shell *sh, int devnull)
 {
 	if (!trap_set(SIGINT))
-		signal(SIGINT, SIG_IGN);
+		trap_ignore(SIGINT);
 	if (!trap_set(SIGQUIT))
-		signal(SIGQUIT, SIG_IGN);
+		trap_ignore(SIGQUIT);
 	if (devnull) {
 		close(0);
 		if (open("/dev/null", O_RDONLY) > 0)

@@ -274,8 +274,54 @@ int eval_tree(struct shell *sh, struct node *n)
 	return eval_node(sh, n);
 }
 
+/*
+ * Mark the commands after which the shell has nothing left to do (dash's
+ * EV_EXIT positions): the right of ; && ||, the branches of if and case, the
+ * end of a plain { }. Such a command is exec'd in place of the shell, as the
+ * issue asks and as bash and upstream dash do; loops, ! and pipelines are
+ * never tails. The one visible difference from Debian's dash, which forks
+ * even there: a last command killed by a signal kills the shell's process
+ * itself, instead of dash's message and status 128+n. USPAWN_SH_EXEC_LAST=0
+ * turns it off.
+ */
+void eval_mark_last(struct node *n)
+{
+	while (n) {
+		switch (n->type) {
+		case N_SIMPLE:
+			n->last = 1;
+			return;
+		case N_SEQ:
+		case N_AND:
+		case N_OR:
+			n = n->u.bin.right;
+			break;
+		case N_GROUP:
+			if (n->redirs)
+				return;
+			n = n->u.sub.body;
+			break;
+		case N_IF:
+			if (n->redirs)
+				return;
+			eval_mark_last(n->u.ctl.body);
+			n = n->u.ctl.other;
+			break;
+		case N_CASE:
+			if (n->redirs)
+				return;
+			for (unsigned i = 0; i + 1 < n->u.cas.n; i++)
+				eval_mark_last(n->u.cas.items[i].body);
+			n = n->u.cas.n ? n->u.cas.items[n->u.cas.n - 1].body : NULL;
+			break;
+		default:
+			return;
+		}
+	}
+}
+
 /* whether a tree defines functions: its nodes must then live for the run */
-static int defines_function(const struct node *n)
+int eval_defines_function(const struct node *n)
 {
 	if (!n)
 		return 0;
@@ -286,28 +332,30 @@ static int defines_function(const struct node *n)
 		return 0;
 	case N_PIPE:
 		for (unsigned i = 0; i < n->u.pipe.n; i++)
-			if (defines_function(n->u.pipe.cmds[i]))
+			if (eval_defines_function(n->u.pipe.cmds[i]))
 				return 1;
 		return 0;
 	case N_AND:
 	case N_OR:
 	case N_SEQ:
-		return defines_function(n->u.bin.left) || defines_function(n->u.bin.right);
+		return eval_defines_function(n->u.bin.left) ||
+		       eval_defines_function(n->u.bin.right);
 	case N_NOT:
 	case N_BG:
 	case N_SUBSHELL:
 	case N_GROUP:
-		return defines_function(n->u.sub.body);
+		return eval_defines_function(n->u.sub.body);
 	case N_IF:
 	case N_WHILE:
 	case N_UNTIL:
-		return defines_function(n->u.ctl.cond) || defines_function(n->u.ctl.body) ||
-		       defines_function(n->u.ctl.other);
+		return eval_defines_function(n->u.ctl.cond) ||
+		       eval_defines_function(n->u.ctl.body) ||
+		       eval_defines_function(n->u.ctl.other);
 	case N_FOR:
-		return defines_function(n->u.loop.body);
+		return eval_defines_function(n->u.loop.body);
 	case N_CASE:
 		for (unsigned i = 0; i < n->u.cas.n; i++)
-			if (defines_function(n->u.cas.items[i].body))
+			if (eval_defines_function(n->u.cas.items[i].body))
 				return 1;
 		return 0;
 	}
@@ -335,7 +383,7 @@ int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t 
 	while ((r = syntax_next(st, &n, &err, &errline, &reason)) > 0) {
 		if (!n)
 			continue;
-		*keep |= defines_function(n);
+		*keep |= eval_defines_function(n);
 		status = eval_node(sh, n);
 		ran = 1;
 		if (ev.skip)
@@ -431,7 +479,7 @@ int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno)
 		sh->lineno = errline;
 		shell_fail(sh, 2, err, NULL, NULL);
 	}
-	if (!n || !defines_function(n))
+	if (!n || !eval_defines_function(n))
 		free(a.buf);
 	return sh->status;
 }

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include "shell.h"
+#include "builtins/builtins.h"
 
 /* break / continue / return unwinding, as dash's evalskip */
 enum { SKIP_NONE, SKIP_BREAK, SKIP_CONT, SKIP_FUNC };
@@ -24,6 +25,7 @@ struct evalctl {
 	int back_status;        /* $? of the last command substitution of a command */
 	struct node *exec_node; /* a child's only command: exec it, no fork */
 	int out_error;          /* a builtin's write to fd 1 failed */
+	void *exit_catch;       /* a jmp_buf: an error leaves to it, not the shell (PS4) */
 };
 extern struct evalctl ev;
 
@@ -58,15 +60,15 @@ void exec_external(struct shell *sh, char **argv, char **envp, const char *pathv
 	__attribute__((noreturn));
 /* the PATH the shell searches */
 const char *eval_pathvar(struct shell *sh);
-/* main.c: dash's options; the index of the command text or script, or -1 */
-int sh_options(int argc, char **argv, unsigned *opts, int *file);
+/* main.c: dash's options; the index of the first operand and *mode (SH_MODE_*), or -1 */
+int sh_options(int argc, char **argv, unsigned *opts, int *mode);
 
 /* standin.c: the program to exec for path, uring-sh itself for /bin/sh */
 void standin_init(char **envp);
 const char *standin_path(const char *path, char **argv);
 
 /* xtrace: PS4 then the words */
-void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **argv);
+void eval_xtrace(struct shell *sh, int fd, char **assigns, unsigned nassigns, char **argv);
 
 /* redirect.c: redirections applied to the shell, saved for undoing */
 struct redirsave {
@@ -105,6 +107,7 @@ void trap_run_pending(struct shell *sh);
 void trap_child_reset(struct shell *sh); /* in a forked subshell */
 int trap_any(struct shell *sh);          /* a trap is set (no exec of the last command) */
 int trap_set(int sig);                   /* sig has an action (not default, not ignored) */
+void trap_ignore(int sig);               /* SIG_IGN, unless ignored on entry (then it stays so) */
 int trap_builtin(struct shell *sh, int argc, char **argv);
 int trap_waiting_sig(void); /* a trapped signal that interrupted wait, or 0 */
 /* leave the shell (shell_exit through eval_ops): the EXIT trap first */
@@ -142,7 +145,6 @@ int func_local(struct shell *sh, const char *name, size_t n);
 
 /* builtins/table.c */
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
-enum { BI_SPECIAL = 1, BI_ASSIGN = 2 };
 struct builtin {
 	const char *name;
 	builtin_fn fn;
@@ -153,6 +155,7 @@ const struct builtin *builtin_find(const char *name);
 /* alias.c: dash's aliases, for the parser (alias_ops) and the builtins */
 extern const struct syn_aliases alias_ops;
 int alias_any(void);                               /* some alias is defined */
+const char *alias_value(const char *name);         /* its value, NULL if none (type) */
 int alias_mentioned(const char *text, size_t len); /* names alias or unalias */
 int alias_builtin(struct shell *sh, int argc, char **argv);
 int unalias_builtin(struct shell *sh, int argc, char **argv);
@@ -163,5 +166,12 @@ int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
 /* eval.c: the text a list at a time (aliases apply from the next list) */
 int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t len,
 		unsigned lineno, int *keep);
+
+/* eval.c: mark the commands after which nothing is left to run (exec'd in place) */
+void eval_mark_last(struct node *n);
+/* eval.c: whether a tree defines functions (its nodes must live on) */
+int eval_defines_function(const struct node *n);
+/* input.c: the script on fd, a list at a time, to its end */
+void eval_input(struct shell *sh, int fd, int exec_last);
 
 #endif /* USH_EVAL_H */

@@ -7,6 +7,7 @@
  * nothing after it, exec'd). Everything expanded is freed afterwards.
  */
 #include <errno.h>
+#include <setjmp.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -120,8 +121,14 @@ static char *ps4_expand(struct shell *sh, const char *ps4)
 		/* no tracing of the command substitutions PS4 itself runs */
 		int saved = ev.back_status;
 		unsigned opts = sh->opts;
+		jmp_buf j;
 		sh->opts &= ~(unsigned)OPT_XTRACE;
-		res = words_string(sh, &t->redirs->body);
+		/* dash: an error expanding PS4 is reported, and PS4 is printed as it is */
+		if (!setjmp(j)) {
+			ev.exit_catch = &j;
+			res = words_string(sh, &t->redirs->body);
+		}
+		ev.exit_catch = NULL;
 		sh->opts = opts;
 		ev.back_status = saved;
 		size_t rl = res ? strlen(res) : 0;
@@ -133,7 +140,7 @@ static char *ps4_expand(struct shell *sh, const char *ps4)
 	return res ? res : strdup(ps4);
 }
 
-void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **argv)
+void eval_xtrace(struct shell *sh, int fd, char **assigns, unsigned nassigns, char **argv)
 {
 	struct out o = {0};
 	const char *ps4 = shvar_get(sh, "PS4", 3);
@@ -164,15 +171,26 @@ void eval_xtrace(struct shell *sh, char **assigns, unsigned nassigns, char **arg
 		out_str(&o, *a);
 	}
 	out_str(&o, "\n");
-	write_all(2, o.buf, o.n);
+	write_all(fd, o.buf, o.n);
 	free(o.buf);
 	free(expanded);
 }
 
-static void trace(struct shell *sh, struct simple *c)
+/*
+ * dash's preverrout: the trace goes to the stderr the command's own
+ * redirections found (their saved copy of fd 2), or to fd 2 when it was
+ * closed before them. fd2: that copy, made by the caller when the
+ * redirections are kept (exec), else -1.
+ */
+static void trace(struct shell *sh, struct simple *c, int fd2)
 {
-	if (sh->opts & OPT_XTRACE)
-		eval_xtrace(sh, c->assigns.v, c->assigns.n, c->av.v);
+	if (!(sh->opts & OPT_XTRACE))
+		return;
+	int fd = fd2 >= 0 ? fd2 : 2;
+	for (unsigned i = 0; i < c->rs.n; i++)
+		if (c->rs.v[i].fd == 2 && c->rs.v[i].copy >= 0)
+			fd = c->rs.v[i].copy;
+	eval_xtrace(sh, fd, c->assigns.v, c->assigns.n, c->av.v);
 }
 
 static int assign_only(struct shell *sh, struct simple *c)
@@ -182,7 +200,7 @@ static int assign_only(struct shell *sh, struct simple *c)
 		return 2;
 	}
 	do_assigns(sh, c, 0);
-	trace(sh, c);
+	trace(sh, c, -1);
 	simple_done(sh, c);
 	return ev.back_status;
 }
@@ -342,7 +360,10 @@ int eval_simple(struct shell *sh, struct node *n)
 	resolve(sh, c.av.v[0], 0, &r);
 	/* exec with redirections only keeps them; everything else undoes them */
 	int keep = r.b && r.special && !strcmp(c.av.v[0], "exec") && c.av.n == 1;
+	int fd2 = keep && (sh->opts & OPT_XTRACE) && n->redirs ? fcntl(2, F_DUPFD_CLOEXEC, 10) : -1;
 	if (redirect_apply(sh, n->redirs, keep ? NULL : &c.rs) < 0) {
+		if (fd2 >= 0)
+			close(fd2);
 		if (r.special)
 			shell_exit(sh, 2);
 		simple_done(sh, &c);
@@ -353,7 +374,9 @@ int eval_simple(struct shell *sh, struct node *n)
 		do_assigns(sh, &c, 2);
 	else
 		do_assigns(sh, &c, !r.special);
-	trace(sh, &c);
+	trace(sh, &c, fd2);
+	if (fd2 >= 0)
+		close(fd2);
 	int status;
 	if (r.b)
 		status = builtin_run(sh, r.b, r.special, c.av.v);

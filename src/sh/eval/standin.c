@@ -54,11 +54,12 @@ static int same_as_binsh(const char *path)
 static int options_taken(char **argv)
 {
 	unsigned opts = 0;
-	int argc = 0, file = 0;
+	int argc = 0, mode = SH_MODE_C;
 
 	while (argv[argc])
 		argc++;
-	return sh_options(argc, argv, &opts, &file) >= 0;
+	/* not commands from stdin: sh_standin expects dash there */
+	return sh_options(argc, argv, &opts, &mode) >= 0 && mode != SH_MODE_STDIN;
 }
 
 const char *standin_path(const char *path, char **argv)

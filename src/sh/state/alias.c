@@ -114,48 +114,27 @@ static void use(void *alias, int on)
 
 const struct syn_aliases alias_ops = {find, use};
 
-/* dash's single_quote: '...', each run of ' in "..." ('' for an empty value) */
-static char *quote(struct shell *sh, const char *s)
+const char *alias_value(const char *name)
 {
-	char *q = malloc(3 * strlen(s) + 3), *p = q;
+	struct alias *ap = *lookup(name, strlen(name));
 
-	if (!q)
-		eval_oom(sh);
-	do {
-		size_t run = strcspn(s, "'");
-
-		*p++ = '\'';
-		p = (char *)memcpy(p, s, run) + run;
-		*p++ = '\'';
-		s += run;
-		run = strspn(s, "'");
-		if (!run)
-			break;
-		*p++ = '"';
-		p = (char *)memcpy(p, s, run) + run;
-		*p++ = '"';
-		s += run;
-	} while (*s);
-	*p = 0;
-	return q;
+	return ap && !ap->dead ? ap->val : NULL;
 }
 
 /* name='value', one piece of output as dash's out1fmt */
 static void print(struct shell *sh, struct bi_out *o, const struct alias *ap)
 {
-	char *q = quote(sh, ap->val);
-	size_t nn = strlen(ap->name), qn = strlen(q);
-	char *line = malloc(nn + qn + 2);
+	size_t cap = strlen(ap->name) + 3 * strlen(ap->val) + 4;
+	struct out line = {malloc(cap), 0, cap};
 
-	if (!line)
+	if (!line.buf)
 		eval_oom(sh);
-	memcpy(line, ap->name, nn);
-	line[nn] = '=';
-	memcpy(line + nn + 1, q, qn);
-	line[nn + 1 + qn] = '\n';
-	bi_out_put(o, line, nn + qn + 2);
-	free(line);
-	free(q);
+	out_str(&line, ap->name);
+	out_str(&line, "=");
+	out_quoted(&line, ap->val);
+	out_str(&line, "\n");
+	bi_out_put(o, line.buf, line.n);
+	free(line.buf);
 }
 
 /* "alias: x not found": dash writes it without the usual prefix */

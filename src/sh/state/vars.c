@@ -22,6 +22,7 @@ struct var {
 	unsigned n;     /* name length */
 	unsigned flags; /* SHVAR_EXPORT | SHVAR_READONLY | V_* */
 	size_t cap;     /* V_OWNED: the bytes allocated for text */
+	unsigned seq;   /* when dash would have created it (see env_order) */
 };
 
 struct vartab {
@@ -31,6 +32,7 @@ struct vartab {
 	int env_dirty; /* an exported variable changed since env was built */
 	char *join;    /* $* / $@ joined, for shell_param */
 	size_t joincap;
+	unsigned seq; /* the last creation number given */
 };
 
 int strvec_push(struct strvec *sv, char *s)
@@ -96,12 +98,49 @@ static int tab_grow(struct vartab *t)
 	return 0;
 }
 
+/*
+ * dash's environment order: its table of 39 chains (hashvar()), a chain in
+ * the order its variables were created (findvar() appends), dash's fixed
+ * variables first (initvar() pushes them in varinit's order, so the last
+ * comes first). A variable exists for dash while it has a value, or is
+ * exported or readonly (unset removes it otherwise); created again, it goes
+ * to the end of its chain.
+ */
+static unsigned fixed_seq(const char *name, size_t n)
+{
+	static const char *const fixed[] = {"LINENO", "OPTIND",   "PS4",  "PS2", "PS1",
+					    "PATH",   "MAILPATH", "MAIL", "IFS"};
+
+	for (unsigned i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		if (strlen(fixed[i]) == n && !memcmp(fixed[i], name, n))
+			return i + 1;
+	return 0;
+}
+
+static unsigned dash_bucket(const char *name, size_t n)
+{
+	unsigned h = (unsigned)(unsigned char)name[0] << 4;
+
+	for (size_t i = 0; i < n; i++)
+		h += (unsigned char)name[i];
+	return h % 39;
+}
+
+static int var_alive(const struct var *v)
+{
+	return v->text && (v->flags & (V_SET | SHVAR_EXPORT | SHVAR_READONLY));
+}
+
 /* The variable's slot, created (with no value, no flags) when missing. */
 static struct var *var_make(struct vartab *t, const char *name, size_t n)
 {
 	if ((t->used + 1) * 2 > t->cap && tab_grow(t) < 0)
 		return NULL;
 	struct var *v = slot_of(t, name, n);
+	if (!var_alive(v)) {
+		unsigned f = fixed_seq(name, n);
+		v->seq = f ? f : ++t->seq;
+	}
 	if (!v->text) {
 		v->text = malloc(n + 1);
 		if (!v->text)
@@ -215,6 +254,7 @@ static struct vartab *tab_of(struct shell *sh)
 		abort(); /* no memory before the first command: nothing sane to do */
 	sh->vars = t;
 	t->env_dirty = 1;
+	t->seq = 100; /* after the fixed variables */
 	for (char **e = sh->environ; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (!eq || !lex_is_name(*e, eq - *e))
@@ -224,9 +264,11 @@ static struct vartab *tab_of(struct shell *sh)
 		if ((t->used + 1) * 2 > t->cap && tab_grow(t) < 0)
 			abort();
 		struct var *v = slot_of(t, *e, eq - *e);
-		if (!v->text)
+		if (!v->text) {
+			unsigned f = fixed_seq(*e, eq - *e);
+			v->seq = f ? f : ++t->seq;
 			t->used++;
-		else if (v->flags & V_OWNED)
+		} else if (v->flags & V_OWNED)
 			free(v->text);
 		v->text = *e;
 		v->n = eq - *e;
@@ -347,6 +389,21 @@ int shvar_unset(struct shell *sh, const char *name, size_t n)
 	return 0;
 }
 
+/* env_cmp's key: the bucket, then the creation order (the var behind an entry) */
+static struct vartab *sort_tab;
+
+static int env_cmp(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t xn = strcspn(x, "="), yn = strcspn(y, "=");
+	unsigned bx = dash_bucket(x, xn), by = dash_bucket(y, yn);
+
+	if (bx != by)
+		return bx < by ? -1 : 1;
+	unsigned sx = slot_of(sort_tab, x, xn)->seq, sy = slot_of(sort_tab, y, yn)->seq;
+	return (sx > sy) - (sx < sy);
+}
+
 char **shvar_environ(struct shell *sh)
 {
 	struct vartab *t = tab_of(sh);
@@ -364,6 +421,8 @@ char **shvar_environ(struct shell *sh)
 		if ((t->v[i].flags & (SHVAR_EXPORT | V_SET)) == (SHVAR_EXPORT | V_SET))
 			env[k++] = t->v[i].text;
 	env[k] = NULL;
+	sort_tab = t;
+	qsort(env, k, sizeof *env, env_cmp);
 	free(t->env);
 	t->env = env;
 	t->env_dirty = 0;
@@ -479,8 +538,9 @@ static const char *opt_letters(struct shell *sh, char *tmp)
 		unsigned opt;
 		char c;
 	} order[] = {
-		{OPT_NOUNSET, 'u'}, {OPT_ALLEXPORT, 'a'}, {OPT_NOCLOBBER, 'C'}, {OPT_VERBOSE, 'v'},
-		{OPT_XTRACE, 'x'},  {OPT_NOEXEC, 'n'},    {OPT_NOGLOB, 'f'},    {OPT_ERREXIT, 'e'},
+		{OPT_NOUNSET, 'u'}, {OPT_ALLEXPORT, 'a'}, {OPT_NOCLOBBER, 'C'},
+		{OPT_VERBOSE, 'v'}, {OPT_XTRACE, 'x'},    {OPT_STDIN, 's'},
+		{OPT_NOEXEC, 'n'},  {OPT_NOGLOB, 'f'},    {OPT_ERREXIT, 'e'},
 	};
 	char *p = tmp;
 

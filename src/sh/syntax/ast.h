@@ -242,6 +242,22 @@ struct syn_stream *syntax_stream(struct ush_arena *a, const char *text, size_t l
 int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsigned *errline,
 		const char **reason);
 void syntax_stream_end(struct syn_stream *s);
+/*
+ * After syntax_next: the bytes of the text left unread (an alias's value
+ * is spliced in front of the rest, so the rest is always the text's tail),
+ * the line the parser is on, and *cut set when the list (or the error)
+ * reached the end of the text without its newline: with more text to come
+ * it may read differently (the incremental reader reads more and parses
+ * the list again).
+ */
+size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, int *inalias,
+			  const char **rest);
+/*
+ * *inalias: an alias's text is still being read, so the unread text
+ * (*rest, the size returned) is its value's rest and then the text's tail.
+ */
+/* the arena the next lists' trees go to (the stream itself stays where it is) */
+void syntax_stream_arena(struct syn_stream *s, struct ush_arena *a);
 
 /* syntax/word.c: a NAME of the grammar (variables, assignments, functions) */
 int lex_is_name(const char *s, size_t n);

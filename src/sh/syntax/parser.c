@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "syntax/syntax.h"
+#include "builtins/builtins.h"
 
 const char SYNTAX_UNSUPPORTED[] = "unsupported by the uring-sh parser";
 
@@ -516,7 +517,8 @@ static struct node *function(struct psr *P, struct node *n)
 	if (syn_readtoken(P) != T_RP)
 		syn_expect(P, T_RP);
 	if (name->nparts != 1 || name->parts[0].type != WP_LIT || name->parts[0].quoted ||
-	    !lex_is_name(name->parts[0].s, name->parts[0].n))
+	    !lex_is_name(name->parts[0].s, name->parts[0].n) ||
+	    builtin_special_n(name->parts[0].s, name->parts[0].n))
 		syn_fail(P, "Syntax error: Bad function name");
 	struct node *f = new_node(P, N_FUNC, P->line);
 	f->u.func.name = name->parts[0].s;
@@ -838,6 +840,8 @@ struct syn_stream {
 	struct perr e;
 	struct psr P;
 	int done;
+	int eof;      /* the last list ended at the end of the text, not at a newline */
+	int heredocs; /* the last list had here-documents (their bodies end it) */
 };
 
 struct syn_stream *syntax_stream(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
@@ -870,10 +874,15 @@ int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsi
 		return -1;
 	}
 	int eof = 0;
+	s->eof = 1; /* until the newline is read: an error at the end may be a cut */
+	s->heredocs = 0;
 	*tree = next_list(&s->P, &eof);
+	s->eof = eof;
 	/* the list runs now: dash reads its here-documents at its newline */
-	if (s->P.hd)
+	if (s->P.hd) {
+		s->heredocs = 1;
 		lex_heredocs(&s->P);
+	}
 	/* dash's list() ends at the end of the text without an empty last list */
 	if (eof) {
 		s->done = 1;
@@ -881,6 +890,22 @@ int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsi
 			return 0;
 	}
 	return 1;
+}
+
+size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, int *inalias,
+			  const char **rest)
+{
+	*rest = s->P.p;
+	*line = s->P.line;
+	*inalias = s->P.ai && s->P.ai->n;
+	/* complete once its newline is read, unless bodies ran to the end */
+	*cut = s->P.p == s->P.end && (s->eof || s->heredocs);
+	return (size_t)(s->P.end - s->P.p);
+}
+
+void syntax_stream_arena(struct syn_stream *s, struct ush_arena *a)
+{
+	s->P.a = a;
 }
 
 void syntax_stream_end(struct syn_stream *s)

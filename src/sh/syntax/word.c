@@ -765,11 +765,41 @@ static int has_tilde(const struct word *w)
  * same unquoted literal, or to the end of the word; anything quoted or
  * expanded in it leaves the text alone, as dash does. Returns 1 if changed.
  */
+static void param_tilde(struct psr *P, struct word *w, int decl)
+{
+	struct wbuf nb = {0};
+
+	for (unsigned i = 0; i < w->nparts; i++) {
+		const struct wpart *pt = &w->parts[i];
+		if (pt->type == WP_TILDE) {
+			wbuf_char(P, &nb, '~', 0);
+			wbuf_chars(P, &nb, pt->s, pt->n, 0);
+		} else if (pt->type == WP_LIT && !pt->quoted) {
+			wbuf_chars(P, &nb, pt->s, pt->n, 0);
+		} else {
+			parts_push(P, &nb, pt);
+		}
+	}
+	wbuf_finish(P, &nb, w);
+	word_tilde(P, w, 1, decl);
+}
+
 int word_tilde(struct psr *P, struct word *w, int assign, int decl)
 {
 	struct wbuf nb = {0};
 	int at = 1, changed = 0;
 
+	/*
+	 * In an assignment dash's tilde rules reach into ${x-w} ${x+w} ${x?w}
+	 * (a ~ after ':' there too; not ${x=w}, where it expands none): their
+	 * word is read again as an assignment's.
+	 */
+	for (unsigned i = 0; assign && i < w->nparts; i++) {
+		const struct wpart *pt = &w->parts[i];
+		if (pt->type == WP_PARAM && !pt->quoted && pt->param->arg &&
+		    pt->param->op != PE_ASSIGN && pt->param->op < PE_TRIM_SS)
+			param_tilde(P, pt->param->arg, decl);
+	}
 	if (!has_tilde(w))
 		return 0;
 	for (unsigned i = 0; i < w->nparts; i++) {
