@@ -63,7 +63,8 @@ char *eval_cmdsubst(struct shell *sh, struct node *cmd, size_t *len)
 			dup2(p[1], 1);
 			close(p[1]);
 		}
-		sh->errexit_off = 0; /* dash runs it untested: set -e applies inside, even in a condition */
+		sh->errexit_off =
+			0; /* dash runs it untested: set -e applies inside, even in a condition */
 		eval_in_child(sh, cmd);
 	}
 	close(p[1]);
