@@ -74,7 +74,8 @@ pid_stock=$!
 	rc_patched=$?
 wait $pid_stock || rc_stock=$?
 
-results() { sed -n 's/^SUITE \([^ ]*\) \([^ ]*\) .*/\1 \2/p' "$1" | sort; }
+# "SUITE name result secs" lines; a program may have written over the console
+results() { grep -ao 'SUITE [^ ]* [^ ]* [0-9.]*$' "$1" | awk '{print $2, $3}' | sort; }
 results "$bindir/liburing-stock.log" >"$bindir/liburing-stock.txt"
 results "$bindir/liburing-patched.log" >"$bindir/liburing-patched.txt"
 flaky=$(sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$here/liburing-flaky.txt" 2>/dev/null | sort)

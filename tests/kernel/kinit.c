@@ -103,7 +103,8 @@ static void setup(void)
 	/* O_DIRECT on brd for every uid */
 	chmod("/dev/ram0", 0666);
 	/* a set-uid program owned by another uid than root or the tests' */
-	int in = open("/bin/khelper", O_RDONLY), out = open("/tmp/suid-ids", O_WRONLY | O_CREAT, 0755);
+	int in = open("/bin/khelper", O_RDONLY),
+	    out = open("/tmp/suid-ids", O_WRONLY | O_CREAT, 0755);
 	char buf[65536];
 	ssize_t n;
 	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)

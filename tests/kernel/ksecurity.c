@@ -6,7 +6,7 @@
  * unprivileged uid; cases that need root say so and skip. Each case runs
  * in a forked child, so that the no_new_privs, seccomp filters, uids and
  * namespaces it takes on stay out of the next case.
- *   ksecurity [CASE...]   copy seccomp setid audit ptrace pdeath oom (all)
+ *   ksecurity [CASE...]   copy seccomp setid audit ptrace pdeath oom rlimit (all)
  */
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -213,8 +214,7 @@ static void on_sigsys(int sig)
 }
 
 /* One filter, one spawn: the CLONE and EXEC results. */
-static void seccomp_one(const char *what, int nr, unsigned action, int want_clone,
-			int want_exec)
+static void seccomp_one(const char *what, int nr, unsigned action, int want_clone, int want_exec)
 {
 	struct io_uring ring;
 	struct spawned s;
@@ -382,9 +382,8 @@ static int audit_request(int fd, int type, const void *data, size_t len)
 
 static int audit_set(int fd, unsigned enabled, unsigned pid)
 {
-	struct audit_status st = {.mask = AUDIT_STATUS_ENABLED | AUDIT_STATUS_PID,
-				  .enabled = enabled,
-				  .pid = pid};
+	struct audit_status st = {
+		.mask = AUDIT_STATUS_ENABLED | AUDIT_STATUS_PID, .enabled = enabled, .pid = pid};
 
 	return audit_request(fd, AUDIT_SET, &st, sizeof(st));
 }
@@ -593,8 +592,7 @@ static void ptrace_case(void)
 	struct chain c;
 	int st;
 
-	st = trace_spawner(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE,
-			   false);
+	st = trace_spawner(PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE, false);
 	ktest_ok(exited(st, 0), "ptrace: traced with TRACEFORK|VFORK|CLONE: CLONE -EPERM (%#x)",
 		 st);
 	st = trace_spawner(0, true);
@@ -746,6 +744,37 @@ static void oom_case(void)
 	in_child("oom", oom_sub);
 }
 
+/*
+ * rlimit: RLIMIT_NPROC counts a ring child as clone(2) counts one. At the
+ * limit (0, as a uid without CAP_SYS_RESOURCE: root drops to 1000 first)
+ * fork() fails with EAGAIN, and so does the CLONE, its chain cancelled and
+ * no process made.
+ */
+static void rlimit_case(void)
+{
+	struct rlimit zero = {0, 0};
+	struct io_uring ring;
+	struct spawned s;
+
+	ring_or_die(&ring);
+	if ((geteuid() == 0 && syscall(SYS_setresuid, 1000, 1000, 1000) < 0) ||
+	    setrlimit(RLIMIT_NPROC, &zero) < 0) {
+		ktest_ok(0, "rlimit: setup: %s", strerror(errno));
+		return;
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(0);
+	int fork_errno = pid < 0 ? errno : 0;
+	if (pid > 0)
+		wait_pid(pid);
+	s = spawn(&ring, 0, "/bin/true", argv_true);
+	ktest_ok(fork_errno == EAGAIN && s.clone_res == -EAGAIN && s.exec_res == -ECANCELED &&
+			 no_children(),
+		 "rlimit: RLIMIT_NPROC 0: fork() %s, CLONE %d, EXEC %d, no child",
+		 fork_errno ? strerror(fork_errno) : "works", s.clone_res, s.exec_res);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -754,7 +783,7 @@ static const struct {
 	{"copy", copy_case, true},     {"seccomp", seccomp_case, false},
 	{"setid", setid_case, false},  {"audit", audit_case, false},
 	{"ptrace", ptrace_case, true}, {"pdeath", pdeath_case, true},
-	{"oom", oom_case, false},
+	{"oom", oom_case, false},      {"rlimit", rlimit_case, true},
 };
 
 int main(int argc, char **argv)

@@ -1311,7 +1311,8 @@ static void t22(struct io_uring *ring)
 		ktest_ok(0, "22 open %s O_DIRECT: %s", dev, strerror(errno));
 		return;
 	}
-	if (posix_memalign((void **)&wbuf, 4096, 8192) || posix_memalign((void **)&rbuf, 4096, 4096))
+	if (posix_memalign((void **)&wbuf, 4096, 8192) ||
+	    posix_memalign((void **)&rbuf, 4096, 4096))
 		exit(2);
 	for (long r = 0; r < rounds; r++) {
 		off_t off = (off_t)(r % 64) * 4096;
@@ -1342,7 +1343,8 @@ static void t22(struct io_uring *ring)
 	PREP(w, io_uring_prep_write(w, fd, wbuf + 1, 4096, 0));
 	add_exec(&c, "/bin/true", argv_true, 0);
 	run(&c);
-	ktest_ok(res_is(&c, want_bad, 3), "22 misaligned O_DIRECT write: -EINVAL, hard link goes on");
+	ktest_ok(res_is(&c, want_bad, 3),
+		 "22 misaligned O_DIRECT write: -EINVAL, hard link goes on");
 	ktest_ok(exited0(c.res[0] > 0 ? wait_pid(c.res[0]) : -1), "22 misaligned: exit 0");
 	free(wbuf);
 	free(rbuf);
@@ -1514,10 +1516,9 @@ int main(int argc, char **argv)
 		return ktest_done();
 	}
 	void (*ring_cases[])(struct io_uring *) = {
-		[1] = t1,   [2] = t2,   [3] = t3,   [4] = t4,   [5] = t5,
-		[6] = t6,   [7] = t7,   [8] = t8,   [9] = t9,   [10] = t10,
-		[11] = t11, [12] = t12, [13] = t13, [14] = t14, [15] = t15,
-		[22] = t22, [23] = t23,
+		[1] = t1,   [2] = t2,   [3] = t3,   [4] = t4,   [5] = t5,   [6] = t6,
+		[7] = t7,   [8] = t8,   [9] = t9,   [10] = t10, [11] = t11, [12] = t12,
+		[13] = t13, [14] = t14, [15] = t15, [22] = t22, [23] = t23,
 	};
 	for (int i = 1; i <= 23; i++) {
 		if (!want_case(argc, argv, i))

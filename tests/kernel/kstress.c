@@ -5,12 +5,13 @@
  * do while chains are handed to new processes. Each case asserts that
  * every chain ends as it may, every child is reaped and nothing hangs;
  * the kernel's own reports (KASAN, lockdep, WARN) fail the VM run.
- *   kstress [CASE...]   exit teardown orphan fuzz (all)
+ *   kstress [CASE...]   exit teardown orphan fuzz lock (all)
  * USPAWN_STRESS_ROUNDS scales the rounds (default 1 = the CI size).
  */
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -108,12 +109,14 @@ static void exit_case(void)
 		pids += whole;
 		cancelled += refused;
 		if (!whole && !refused && bad++ < 5)
-			printf("# exit round %ld: %d %d %d %d\n", r, res[0], res[1], res[2], res[3]);
+			printf("# exit round %ld: %d %d %d %d\n", r, res[0], res[1], res[2],
+			       res[3]);
 	}
 	io_uring_queue_exit(&ring);
 	reap_all(5);
-	ktest_ok(!bad, "exit: %ld threads exiting right after an ASYNC/drained CLONE: %ld "
-		       "spawned, %ld refused, %ld broken",
+	ktest_ok(!bad,
+		 "exit: %ld threads exiting right after an ASYNC/drained CLONE: %ld "
+		 "spawned, %ld refused, %ld broken",
 		 rounds, pids, cancelled, bad);
 }
 
@@ -306,14 +309,99 @@ static void orphan_case(void)
 			seen = access(path, F_OK) == 0;
 			usleep(10000);
 		}
+		if (!seen)
+			printf("# orphan: chain %d (pid %d) never exec'd\n", i, pids[i]);
 		all_exec &= seen;
 	}
 	ktest_ok(exited0(st) && all_exec,
 		 "orphan: the parent exits mid-chain, children that closed the pipe get EOF and "
-		 "exec");
+		 "exec (parent status %#x)",
+		 st);
 	ktest_ok(all_gone, "orphan: children still blocked after the parent's exit die of "
 			   "SIGKILL (reaped by init)");
 	munmap(pids, 4096);
+}
+
+struct prober {
+	struct io_uring *ring;
+	atomic_long seq; /* odd while the spawner is inside io_uring_enter() */
+	atomic_bool stop;
+	long best; /* the most probes that began and ended in one such call */
+};
+
+/* Another user of the ring: IORING_REGISTER_PROBE takes ->uring_lock. */
+static void *prober_fn(void *arg)
+{
+	struct prober *p = arg;
+	struct io_uring_probe *probe = calloc(1, sizeof(*probe) + 256 * sizeof(probe->ops[0]));
+	long cur = -1, n = 0;
+
+	while (probe && !atomic_load(&p->stop)) {
+		long a = atomic_load(&p->seq);
+		io_uring_register_probe(p->ring, probe, 256);
+		long b = atomic_load(&p->seq);
+		if (a != b || !(a & 1))
+			continue;
+		n = a == cur ? n + 1 : 1;
+		cur = a;
+		if (n > p->best)
+			p->best = n;
+	}
+	free(probe);
+	return NULL;
+}
+
+/*
+ * lock: copy_process() runs without ->uring_lock. The spawner's fd table
+ * reaches fd 2^20 - 1, so each copy copies a million slots, while a second
+ * thread keeps taking the ring's lock (IORING_REGISTER_PROBE). That thread
+ * must get through many times during one io_uring_enter() that made a
+ * child. The old series made the copy in the issue handler, under
+ * ->uring_lock: the prober waited for it, at most a probe or two slipped
+ * in around it. Needs an RLIMIT_NOFILE of 2^20 (root).
+ */
+static void lock_case(void)
+{
+	struct rlimit big = {1 << 20, 1 << 20}, old;
+	struct prober p = {0};
+	struct io_uring ring;
+	long spawned = 0;
+	pthread_t th;
+	int high = (1 << 20) - 1;
+
+	getrlimit(RLIMIT_NOFILE, &old);
+	if (setrlimit(RLIMIT_NOFILE, &big) < 0 || dup2(0, high) < 0) {
+		printf("# lock skipped: no fd table of 2^20 (%s)\n", strerror(errno));
+		return;
+	}
+	if (io_uring_queue_init(8, &ring, 0) < 0) {
+		ktest_ok(0, "lock: io_uring_queue_init");
+		return;
+	}
+	p.ring = &ring;
+	pthread_create(&th, NULL, prober_fn, &p);
+	for (int r = 0; r < 20; r++) {
+		struct chain c;
+
+		chain_init(&c, &ring);
+		add_clone(&c, IOSQE_IO_LINK);
+		add_exec(&c, "/bin/true", argv_true, 0);
+		atomic_fetch_add(&p.seq, 1);
+		io_uring_submit(&ring);
+		atomic_fetch_add(&p.seq, 1);
+		run(&c); /* nothing left to submit: collects the CQEs */
+		if (c.res[0] > 0 && exited0(wait_pid(c.res[0])))
+			spawned++;
+	}
+	atomic_store(&p.stop, true);
+	pthread_join(th, NULL);
+	io_uring_queue_exit(&ring);
+	close(high);
+	setrlimit(RLIMIT_NOFILE, &old);
+	ktest_ok(spawned == 20 && p.best >= 20,
+		 "lock: another thread takes the ring's lock while the spawner copies a 2^20-slot "
+		 "fd table: %ld probes in one io_uring_enter() (want >= 20), %ld of 20 spawned",
+		 p.best, spawned);
 }
 
 static unsigned long long rnd_state = 0x9e3779b97f4a7c15ull;
@@ -458,7 +546,7 @@ static void fuzz_case(void)
 				break;
 			cqes++;
 			if (!(cqe->user_data == 0 ? cqe->res > 0 || fuzz_res_ok(cqe->res)
-						   : fuzz_res_ok(cqe->res))) {
+						  : fuzz_res_ok(cqe->res))) {
 				if (bad++ < 10)
 					printf("# fuzz: unexpected res %d (%s)\n", cqe->res,
 					       cqe->user_data ? "member" : "CLONE");
@@ -477,8 +565,9 @@ static void fuzz_case(void)
 	}
 	io_uring_queue_exit(&r); /* kills whatever still blocks */
 	reap_all(30);
-	ktest_ok(!bad && no_children(), "fuzz: %ld random chains, %ld CQEs, %ld unexpected, all "
-					"children reaped",
+	ktest_ok(!bad && no_children(),
+		 "fuzz: %ld random chains, %ld CQEs, %ld unexpected, all "
+		 "children reaped",
 		 rounds, cqes, bad);
 	close(e.file);
 	close(e.pipe[0]);
@@ -491,10 +580,8 @@ static const struct {
 	const char *name;
 	void (*fn)(void);
 } cases[] = {
-	{"exit", exit_case},
-	{"teardown", teardown_case},
-	{"orphan", orphan_case},
-	{"fuzz", fuzz_case},
+	{"exit", exit_case}, {"teardown", teardown_case}, {"orphan", orphan_case},
+	{"fuzz", fuzz_case}, {"lock", lock_case},
 };
 
 int main(int argc, char **argv)

@@ -3,7 +3,8 @@
  * ksuite TIMEOUT DIR [NAME...]: run another project's test programs inside
  * the test VM (liburing's test/, see kernel/liburing-vm.sh): every
  * executable in DIR, sorted, or only the NAMEs given, each as root in a
- * fresh directory /tmp/ksuite/NAME, in its own process group, killed after
+ * fresh directory /tmp/ksuite/NAME, in a session of its own with stdin from
+ * /dev/null and its output in a file, killed with its process group after
  * TIMEOUT seconds; the files named in $KSUITE_LINKS (comma-separated) are
  * linked from DIR into each fresh directory (liburing's timeout test execs
  * ./exec-target.t). One line per program for the host to compare:
@@ -94,7 +95,14 @@ static void run_one(const char *dir, const char *name, int timeout)
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-		setpgid(0, 0);
+		int null = open("/dev/null", O_RDONLY);
+
+		/* no controlling terminal: nothing may write over the console */
+		setsid();
+		if (null >= 0) {
+			dup2(null, 0);
+			close(null);
+		}
 		if (fd >= 0) {
 			dup2(fd, 1);
 			dup2(fd, 2);
@@ -105,7 +113,6 @@ static void run_one(const char *dir, const char *name, int timeout)
 		execl(prog, name, (char *)NULL);
 		_exit(127);
 	}
-	setpgid(pid, pid);
 	snprintf(result, sizeof(result), "timeout");
 	while (now() - start < timeout) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
@@ -126,7 +133,8 @@ static void run_one(const char *dir, const char *name, int timeout)
 	kill(-pid, SIGKILL);
 	if (!strcmp(result, "timeout"))
 		waitpid(pid, &st, 0);
-	printf("SUITE %s %s %.1f\n", name, result, now() - start);
+	/* on a line of its own, whatever a program wrote before */
+	printf("\nSUITE %s %s %.1f\n", name, result, now() - start);
 	if (strcmp(result, "pass") && strcmp(result, "skip"))
 		show_tail(log);
 	fflush(stdout);

@@ -25,8 +25,8 @@ static inline void ktest_init(void)
 
 	if (ktest_c)
 		return;
-	ktest_c = mmap(NULL, sizeof(*ktest_c), PROT_READ | PROT_WRITE,
-		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ktest_c = mmap(NULL, sizeof(*ktest_c), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
 	if (ktest_c == MAP_FAILED)
 		ktest_c = &local;
 }
