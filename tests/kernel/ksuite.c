@@ -7,7 +7,10 @@
  * /dev/null and its output in a file, killed with its process group after
  * TIMEOUT seconds; the files named in $KSUITE_LINKS (comma-separated) are
  * linked from DIR into each fresh directory (liburing's timeout test execs
- * ./exec-target.t). One line per program for the host to compare:
+ * ./exec-target.t). The programs named in $KSUITE_SHORT (colon-separated)
+ * get $KSUITE_SHORT_TIMEOUT seconds instead: those that never finish under
+ * TCG, run only to see the kernel survive them. One line per program for
+ * the host to compare:
  *   SUITE NAME pass|skip|fail-N|signal-N|timeout SECONDS
  * (skip = exit 77, liburing's T_EXIT_SKIP). A failure's last output lines
  * follow as "# " comments. Exit status 0: the host judges the results.
@@ -142,6 +145,19 @@ static void run_one(const char *dir, const char *name, int timeout)
 	unlink(log);
 }
 
+/* The timeout of one program: shorter if $KSUITE_SHORT names it. */
+static int timeout_of(const char *name, int timeout)
+{
+	const char *list = getenv("KSUITE_SHORT"), *secs = getenv("KSUITE_SHORT_TIMEOUT");
+	size_t len = strlen(name);
+
+	for (const char *p = list; p && *p; p = strchr(p, ':') ? strchr(p, ':') + 1 : "") {
+		if (!strncmp(p, name, len) && (p[len] == ':' || p[len] == 0))
+			return secs ? atoi(secs) : timeout;
+	}
+	return timeout;
+}
+
 int main(int argc, char **argv)
 {
 	struct dirent **names;
@@ -155,7 +171,7 @@ int main(int argc, char **argv)
 	timeout = atoi(argv[1]);
 	if (argc > 3) {
 		for (int i = 3; i < argc; i++)
-			run_one(argv[2], argv[i], timeout);
+			run_one(argv[2], argv[i], timeout_of(argv[i], timeout));
 		return 0;
 	}
 	n = scandir(argv[2], &names, is_program, alphasort);
@@ -165,7 +181,7 @@ int main(int argc, char **argv)
 	}
 	printf("# ksuite: %d programs in %s, %d s each at most\n", n, argv[2], timeout);
 	for (int i = 0; i < n; i++) {
-		run_one(argv[2], names[i]->d_name, timeout);
+		run_one(argv[2], names[i]->d_name, timeout_of(names[i]->d_name, timeout));
 		free(names[i]);
 	}
 	free(names);
