@@ -309,8 +309,20 @@ static void orphan_case(void)
 			seen = access(path, F_OK) == 0;
 			usleep(10000);
 		}
-		if (!seen)
-			printf("# orphan: chain %d (pid %d) never exec'd\n", i, pids[i]);
+		if (!seen) {
+			/* say where it is: gone (how?), blocked (where?) */
+			char stat[256] = "", sp[64];
+			snprintf(sp, sizeof(sp), "/proc/%d/stat", pids[i]);
+			FILE *f = fopen(sp, "r");
+			if (f) {
+				if (!fgets(stat, sizeof(stat), f))
+					stat[0] = 0;
+				fclose(f);
+			}
+			printf("# orphan: chain %d (pid %d) never exec'd; kill(0): %s; stat: %s\n",
+			       i, pids[i], kill(pids[i], 0) == 0 ? "alive" : strerror(errno),
+			       stat[0] ? stat : "none\n");
+		}
 		all_exec &= seen;
 	}
 	ktest_ok(exited0(st) && all_exec,
