@@ -34,7 +34,7 @@ if [ $rc = 124 ] || [ $rc = 137 ]; then
 	echo "run-vm: timed out after ${timeout_s}s" >&2
 	status=1
 fi
-reports='WARNING:|BUG:|Oops|Kernel panic|KASAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|unreferenced object|kmemleak: [0-9]+ new suspected|blocked for more than|general protection fault|Call Trace:'
+reports='WARNING:|BUG:|Oops|stall on CPU|detected stalls|Kernel panic|KASAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|lockdep|unreferenced object|kmemleak: [0-9]+ new suspected|blocked for more than|general protection fault|Call Trace:'
 if grep -E "$reports" "$log" >/dev/null; then
 	echo "run-vm: the kernel reported a problem:" >&2
 	grep -E -n -A3 "$reports" "$log" | head -60 >&2
