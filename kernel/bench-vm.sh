@@ -5,7 +5,8 @@
 # BINDIR/spawnbench by tests/kernel) inside the VM on the patched kernel and
 # print its TSV (method, state, min_us, median_us) plus the uring/vfork-engine
 # and uring/posix_spawn median ratios. Numbers are measured under qemu TCG
-# (emulation): compare methods within one boot only.
+# (emulation): compare methods within one boot only. One vCPU unless
+# USPAWN_VM_CPUS says otherwise, as in the runs recorded in docs/kernel.md.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +16,7 @@ runs=${2:-1000}
 kernel=$("$here/build.sh" uspawn)
 "$here/mkinitramfs.sh" "$bindir/bench.cpio.gz" "$bindir/kinit" \
 	"$bindir/spawnbench" "$bindir/child_stamp" "$bindir/child_nop"
-USPAWN_VM_MEM=${USPAWN_VM_MEM:-2G} "$here/run-vm.sh" "$kernel" "$bindir/bench.cpio.gz" \
+USPAWN_VM_CPUS=${USPAWN_VM_CPUS:-1} USPAWN_VM_MEM=${USPAWN_VM_MEM:-2G} "$here/run-vm.sh" "$kernel" "$bindir/bench.cpio.gz" \
 	"$bindir/bench.log" "USPAWN_TESTS=/bin/spawnbench,--format,tsv,--runs,$runs" || {
 	echo "bench-vm: the VM run failed, see $bindir/bench.log" >&2
 	exit 1

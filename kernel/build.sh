@@ -12,13 +12,17 @@
 # (~/.cache/uspawn when /var/cache/uspawn cannot be created)
 # where <key> hashes the patches, the config fragments, this script and the
 # tarball's name and size: a repeat run with the same inputs builds nothing.
-# The extracted tree of each variant is kept in .../kernel/tree-<variant>;
-# when the patches change they are reverted and re-applied there, so make
-# only rebuilds what changed (~15 s after an io_uring edit).
+# stock and uspawn share one extracted tree, .../kernel/tree-main (same
+# config): the patches are reverted or applied there as the variant needs,
+# so the second of the two kernels is an incremental build that recompiles
+# only what the series touches (io_uring/, fs/exec.c, kernel/fork.c, ...).
+# debug has its own tree (another config), .../kernel/tree-debug.
 #
 # Options: --check (exit 0 if cached, 1 if not; build nothing)
 # Environment: USPAWN_CACHE, USPAWN_KERNEL_JOBS (default 2),
-#              USPAWN_KERNEL_TARBALL (default /usr/src/linux-source-6.12.tar.xz)
+#              USPAWN_KERNEL_TARBALL (default /usr/src/linux-source-6.12.tar.xz),
+#              USPAWN_KERNEL_PATCHES (default kernel/patches: another series,
+#              e.g. an older one to show a test failing on it)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -45,7 +49,7 @@ jobs=${USPAWN_KERNEL_JOBS:-2}
 
 patches=()
 if [ "$variant" != stock ]; then
-	for p in "$here"/patches/*.patch; do
+	for p in "${USPAWN_KERNEL_PATCHES:-$here/patches}"/*.patch; do
 		[ -e "$p" ] && patches+=("$p")
 	done
 fi
@@ -73,8 +77,10 @@ fi
 [ $check = 1 ] && exit 1
 
 mkdir -p "$cache"
-tree=$cache/tree-$variant
-exec 9>"$cache/tree-$variant.lock"
+treename=main
+[ "$variant" = debug ] && treename=debug
+tree=$cache/tree-$treename
+exec 9>"$cache/tree-$treename.lock"
 flock 9
 if [ -s "$out/bzImage" ]; then # built while we waited for the lock
 	echo "$out/bzImage"
@@ -82,6 +88,7 @@ if [ -s "$out/bzImage" ]; then # built while we waited for the lock
 fi
 
 log() { echo "kernel/build.sh[$variant]: $*" >&2; }
+start=$(date +%s)
 
 src=$tree/src
 if [ ! -f "$tree/.extracted" ]; then
@@ -139,13 +146,12 @@ build=$tree/build
 "$here/configure.sh" "$src" "$build" "${fragments[@]}"
 
 log "make -j$jobs bzImage"
-start=$(date +%s)
 if ! make -s -C "$src" O="$build" -j"$jobs" bzImage >"$tree/make.log" 2>&1; then
 	tail -40 "$tree/make.log" >&2
 	log "build failed, full log: $tree/make.log"
 	exit 1
 fi
-log "built in $(($(date +%s) - start)) s"
+log "built in $(($(date +%s) - start)) s (extract, patch, configure, make)"
 
 mkdir -p "$out.tmp"
 cp "$build/arch/x86/boot/bzImage" "$out.tmp/bzImage"

@@ -32,7 +32,7 @@ if [ "$variant" = debug ] && [ -z "${USPAWN_BUILD_DEBUG_KERNEL:-}" ] &&
 fi
 kernel=$("$here/build.sh" "$variant")
 bins=()
-for b in kspawn khelper kunit probe_child kstress kfuzz spawnbench child_stamp child_nop; do
+for b in kspawn khelper ksecurity kstress kunit probe_child spawnbench child_stamp child_nop; do
 	if [ -x "$bindir/$b" ]; then bins+=("$bindir/$b"); fi
 done
 # a /bin/sh for the library's ENOEXEC and capture tests (busybox-static)

@@ -1,19 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /init of the test VM: mount the usual file systems, run the test programs
- * named by USPAWN_TESTS (a ';'-separated list of command lines, words split
- * on ','; leading NAME=value words set the program's environment; default
- * "/bin/kspawn"), print one verdict line the host parses,
- * then power off:
+ * /init of the test VM: mount the usual file systems, bring up lo, let
+ * every uid use /dev/ram0, make /tmp/suid-ids (khelper, set-uid 2000), run
+ * the test programs named by USPAWN_TESTS (a ';'-separated list of command
+ * lines, words split on ','; leading NAME=value words set the program's
+ * environment, and USPAWN_RUN_UID=N runs it as uid and gid N; default
+ * "/bin/kspawn"), print one verdict line the host parses, then power off:
  *   USPAWN-VERDICT: PASS | FAIL
  * With USPAWN_KMEMLEAK=1 it scans kmemleak at the end and fails on reports.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -57,6 +62,12 @@ static int run(char *line)
 	if (pid == 0) {
 		for (int i = 0; i < first; i++)
 			putenv(argv[i]);
+		const char *uid = getenv("USPAWN_RUN_UID");
+		if (uid && (setgroups(0, NULL) < 0 || setgid((gid_t)atoi(uid)) < 0 ||
+			    setuid((uid_t)atoi(uid)) < 0)) {
+			fprintf(stderr, "kinit: uid %s: %s\n", uid, strerror(errno));
+			_exit(127);
+		}
 		execv(argv[first], argv + first);
 		fprintf(stderr, "kinit: exec %s: %s\n", argv[first], strerror(errno));
 		_exit(127);
@@ -73,6 +84,39 @@ static int run(char *line)
 			break;
 	}
 	return st;
+}
+
+/* What the tests need of the machine, done once as root. */
+static void setup(void)
+{
+	struct ifreq ifr = {0};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	/* loopback sockets (127.0.0.1) for SEND/RECV and liburing's tests */
+	strcpy(ifr.ifr_name, "lo");
+	if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (fd >= 0)
+		close(fd);
+	/* O_DIRECT on brd for every uid */
+	chmod("/dev/ram0", 0666);
+	/* a set-uid program owned by another uid than root or the tests' */
+	int in = open("/bin/khelper", O_RDONLY),
+	    out = open("/tmp/suid-ids", O_WRONLY | O_CREAT, 0755);
+	char buf[65536];
+	ssize_t n;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			break;
+	if (in >= 0)
+		close(in);
+	if (out >= 0) {
+		fchown(out, 2000, 2000);
+		fchmod(out, 04755);
+		close(out);
+	}
 }
 
 static int kmemleak_clean(void)
@@ -119,6 +163,7 @@ int main(void)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
 	setenv("PATH", "/bin", 1);
+	setup();
 
 	char *save, *line = strtok_r(list, ";", &save);
 	for (; line; line = strtok_r(NULL, ";", &save)) {

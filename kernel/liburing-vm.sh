@@ -1,0 +1,116 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# liburing-vm.sh BINDIR: a peer's test suite against our series. liburing's
+# own regression tests (test/ of Debian's liburing source, fetched by
+# scripts/debsrc.sh) are built static, then run in the VM on the stock and
+# on the patched kernel, both VMs at once, each test with a timeout
+# (tests/kernel/ksuite.c). The patched kernel must pass, fail, skip and
+# time out on exactly the same tests as stock, and log no kernel report
+# that stock does not. Tests whose result differs between two stock runs
+# under TCG are listed with the reason in kernel/liburing-flaky.txt and
+# left out of the comparison (they still run).
+# Prints the differing tests and a summary; exit 0 when the sets are equal,
+# 77 when liburing's source or a tool is missing (ctest skips), 1 otherwise.
+# Tests that never finish under TCG on either kernel (kernel/liburing-slow.txt)
+# get USPAWN_LIBURING_SHORT seconds (default 30) instead of the timeout.
+# Environment: USPAWN_LIBURING_TIMEOUT (seconds per test, default 120),
+# USPAWN_LIBURING_TESTS (names to run, default all), USPAWN_LIBURING_JOBS.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+bindir=$(cd "$1" && pwd)
+timeout=${USPAWN_LIBURING_TIMEOUT:-120}
+jobs=${USPAWN_LIBURING_JOBS:-$(nproc)}
+
+for tool in qemu-system-x86_64 cpio gzip make gcc g++ strip; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "liburing-vm: $tool missing (scripts/deps.sh)" >&2
+		exit 77
+	fi
+done
+if ! src=$(sh "$here/../scripts/debsrc.sh" liburing); then
+	echo "liburing-vm: no liburing source (scripts/debsrc.sh liburing failed)" >&2
+	exit 77
+fi
+
+# Build the suite once per source tree, outside the shared source cache.
+work=$bindir/liburing
+if [ "$(cat "$work/.built" 2>/dev/null)" != "$src" ]; then
+	rm -rf "$work"
+	mkdir -p "$work"
+	cp -a "$src/." "$work/src"
+	(
+		cd "$work/src"
+		./configure >"$work/build.log" 2>&1
+		make -C src -j"$jobs" liburing.a >>"$work/build.log" 2>&1
+		make -C test -j"$jobs" CFLAGS="-O2 -Wall" LDFLAGS=-static all >>"$work/build.log" 2>&1
+	) || {
+		tail -30 "$work/build.log" >&2
+		echo "liburing-vm: building liburing's tests failed, see $work/build.log" >&2
+		exit 1
+	}
+	mkdir -p "$work/bin"
+	for t in "$work"/src/test/*.t; do
+		strip -o "$work/bin/$(basename "$t")" "$t"
+	done
+	echo "$src" >"$work/.built"
+fi
+
+stock=$("$here/build.sh" stock)
+patched=$("$here/build.sh" uspawn)
+names=${USPAWN_LIBURING_TESTS:-}
+"$here/mkinitramfs.sh" "$bindir/liburing.cpio.gz" "$bindir/kinit" -d "lu=$work/bin" \
+	"$bindir/ksuite"
+short=$(sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$here/liburing-slow.txt" 2>/dev/null | paste -sd:)
+words="USPAWN_TESTS=KSUITE_LINKS=exec-target.t,KSUITE_SHORT=$short"
+words="$words,KSUITE_SHORT_TIMEOUT=${USPAWN_LIBURING_SHORT:-30},/bin/ksuite,$timeout,/lu${names:+,${names// /,}}"
+
+# The VMs run at once; each test has its timeout, the whole run a bound.
+count=$(if [ -n "$names" ]; then echo $names | wc -w; else ls "$work/bin" | wc -l; fi)
+export USPAWN_VM_MEM=${USPAWN_VM_MEM:-1G}
+export USPAWN_VM_TIMEOUT=${USPAWN_VM_TIMEOUT:-$((count * timeout / 4 + 600))}
+rc_stock=0
+rc_patched=0
+"$here/run-vm.sh" "$stock" "$bindir/liburing.cpio.gz" "$bindir/liburing-stock.log" "$words" &
+pid_stock=$!
+"$here/run-vm.sh" "$patched" "$bindir/liburing.cpio.gz" "$bindir/liburing-patched.log" "$words" ||
+	rc_patched=$?
+wait $pid_stock || rc_stock=$?
+
+# "SUITE name result secs" lines; a program may have written over the console
+results() { grep -ao 'SUITE [^ ]* [^ ]* [0-9.]*$' "$1" | awk '{print $2, $3}' | sort; }
+results "$bindir/liburing-stock.log" >"$bindir/liburing-stock.txt"
+results "$bindir/liburing-patched.log" >"$bindir/liburing-patched.txt"
+flaky=$(sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$here/liburing-flaky.txt" 2>/dev/null | sort)
+
+status=0
+n_stock=$(wc -l <"$bindir/liburing-stock.txt")
+n_patched=$(wc -l <"$bindir/liburing-patched.txt")
+if [ "$n_stock" -ne "$count" ] || [ "$n_patched" -ne "$count" ]; then
+	echo "liburing-vm: $count tests, $n_stock results on stock, $n_patched on patched" >&2
+	status=1
+fi
+differ=$(join -a1 -a2 -e missing -o 0,1.2,2.2 "$bindir/liburing-stock.txt" \
+	"$bindir/liburing-patched.txt" | awk '$2 != $3')
+while read -r name on_stock on_patched; do
+	[ -n "$name" ] || continue
+	if printf '%s\n' "$flaky" | grep -qx "$name"; then
+		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (listed flaky)"
+	else
+		echo "liburing-vm: $name: stock $on_stock, patched $on_patched" >&2
+		status=1
+	fi
+done <<<"$differ"
+# a kernel report on the patched kernel that stock did not have
+if [ "$rc_patched" -ne 0 ] && [ "$rc_stock" -eq 0 ]; then
+	echo "liburing-vm: the patched VM failed (kernel report or timeout), stock did not:" \
+		"$bindir/liburing-patched.log" >&2
+	status=1
+fi
+for k in stock patched; do
+	printf 'liburing-vm: %-7s' "$k"
+	awk '{n[$2]++} END {for (r in n) printf " %s %d", r, n[r]; printf "\n"}' \
+		"$bindir/liburing-$k.txt"
+done
+exit $status

@@ -1,0 +1,615 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Races and fuzzing of IORING_OP_CLONE / IORING_OP_EXEC, run inside the
+ * test VM (two CPUs): what the teardown, exit and cancel paths of io_uring
+ * do while chains are handed to new processes. Each case asserts that
+ * every chain ends as it may, every child is reaped and nothing hangs;
+ * the kernel's own reports (KASAN, lockdep, WARN) fail the VM run.
+ *   kstress [CASE...]   exit teardown orphan fuzz lock (all)
+ * USPAWN_STRESS_ROUNDS scales the rounds (default 1 = the CI size).
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include "kchain.h"
+#include "ktest.h"
+
+static long scale(long n)
+{
+	return n * env_long("USPAWN_STRESS_ROUNDS", 1);
+}
+
+/* Reap every child, waiting up to secs for the stragglers; how many. */
+static long reap_all(int secs)
+{
+	long n = 0;
+
+	for (int t = 0; t < secs * 100;) {
+		pid_t r = waitpid(-1, NULL, WNOHANG);
+		if (r > 0) {
+			n++;
+			continue;
+		}
+		if (r < 0 && errno == ECHILD)
+			break;
+		usleep(10000);
+		t++;
+	}
+	return n;
+}
+
+struct exiter {
+	struct io_uring *ring;
+	pthread_mutex_t *sq_lock;
+	unsigned flags; /* on the CLONE: IOSQE_ASYNC, or on the EXEC: DRAIN */
+	bool drain;
+};
+
+/* Submit one CLONE -> NOP -> NOP -> EXEC chain, then exit at once. */
+static void *exiter_fn(void *arg)
+{
+	struct exiter *e = arg;
+	struct chain c;
+
+	pthread_mutex_lock(e->sq_lock);
+	chain_init(&c, e->ring);
+	c.n = 0;
+	add_clone(&c, IOSQE_IO_LINK | e->flags);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_nop(&c, 0, IOSQE_IO_LINK);
+	add_exec(&c, "/bin/true", argv_true, e->drain ? IOSQE_IO_DRAIN : 0);
+	io_uring_submit(e->ring);
+	pthread_mutex_unlock(e->sq_lock);
+	return NULL;
+}
+
+/*
+ * exit: a thread submits an IOSQE_ASYNC (or drained) CLONE chain and exits
+ * at once, while io-wq issues the CLONE and the chain is handed over. The
+ * exiting thread's cancel path walks its requests' links; the old series
+ * could walk CLONE->link there while io_clone handed it to a child that
+ * was freeing those requests. Every chain must end whole: a pid, two NOPs
+ * and an exec, or a CLONE error and the rest -ECANCELED.
+ */
+static void exit_case(void)
+{
+	long rounds = scale(200), bad = 0, pids = 0, cancelled = 0;
+	pthread_mutex_t sq_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct io_uring ring;
+
+	if (io_uring_queue_init(64, &ring, 0) < 0) {
+		ktest_ok(0, "exit: ring");
+		return;
+	}
+	for (long r = 0; r < rounds; r++) {
+		struct exiter e = {&ring, &sq_lock, r % 2 ? IOSQE_ASYNC : 0, r % 2 == 0};
+		int res[4] = {NOT_SEEN, NOT_SEEN, NOT_SEEN, NOT_SEEN};
+		pthread_t th;
+
+		if (pthread_create(&th, NULL, exiter_fn, &e))
+			break;
+		pthread_join(th, NULL);
+		for (int got = 0; got < 4; got++) {
+			struct io_uring_cqe *cqe;
+			if (wait_cqe(&ring, &cqe, 20) < 0)
+				break;
+			if (cqe->user_data < 4)
+				res[cqe->user_data] = cqe->res;
+			io_uring_cqe_seen(&ring, cqe);
+		}
+		bool whole = res[0] > 0 && !res[1] && !res[2] && !res[3];
+		bool refused = res[0] < 0 && res[1] == -ECANCELED && res[2] == -ECANCELED &&
+			       res[3] == -ECANCELED;
+		if (whole && !exited0(wait_pid(res[0])))
+			whole = false;
+		pids += whole;
+		cancelled += refused;
+		if (!whole && !refused && bad++ < 5)
+			printf("# exit round %ld: %d %d %d %d\n", r, res[0], res[1], res[2],
+			       res[3]);
+	}
+	io_uring_queue_exit(&ring);
+	reap_all(5);
+	ktest_ok(!bad,
+		 "exit: %ld threads exiting right after an ASYNC/drained CLONE: %ld "
+		 "spawned, %ld refused, %ld broken",
+		 rounds, pids, cancelled, bad);
+}
+
+struct teardown {
+	int ring_fd, dup_fd;
+	struct io_uring *ring;
+	pthread_mutex_t sq_lock;
+	atomic_long submitted, readers;
+	atomic_bool stop;
+	int pipe_rd;
+};
+
+/* Keep spawning chains, some of them blocked in a READ, until the ring dies. */
+static void *submitter_fn(void *arg)
+{
+	struct teardown *t = arg;
+	static char rbuf[8];
+
+	for (long i = 0; !atomic_load(&t->stop); i++) {
+		struct io_uring_sqe *sqe;
+
+		pthread_mutex_lock(&t->sq_lock);
+		sqe = io_uring_get_sqe(t->ring);
+		if (!sqe) {
+			pthread_mutex_unlock(&t->sq_lock);
+			break;
+		}
+		uspawn_prep_clone(sqe);
+		sqe->flags = IOSQE_IO_LINK | (i % 3 == 0 ? IOSQE_ASYNC : 0);
+		if (i % 2) {
+			sqe = io_uring_get_sqe(t->ring);
+			io_uring_prep_read(sqe, t->pipe_rd, rbuf, 1, 0);
+			sqe->flags = IOSQE_IO_LINK;
+		}
+		sqe = io_uring_get_sqe(t->ring);
+		uspawn_prep_execveat(sqe, AT_FDCWD, "/bin/true", argv_true, envp0, 0);
+		int ret = io_uring_submit(t->ring);
+		pthread_mutex_unlock(&t->sq_lock);
+		if (ret < 0)
+			break;
+		atomic_fetch_add(&t->submitted, 1);
+		atomic_fetch_add(&t->readers, i % 2);
+		/* reap what is there; the CQ may overflow, that is fine */
+		struct io_uring_cqe *cqe;
+		pthread_mutex_lock(&t->sq_lock);
+		while (io_uring_peek_cqe(t->ring, &cqe) == 0)
+			io_uring_cqe_seen(t->ring, cqe);
+		pthread_mutex_unlock(&t->sq_lock);
+		waitpid(-1, NULL, WNOHANG);
+	}
+	return NULL;
+}
+
+/*
+ * teardown: two threads spawn on one ring, half the chains blocked in a
+ * READ of a pipe, while a third closes the ring under them. The children
+ * hold the ring through their copy of the fd table until they exec (its fd
+ * is O_CLOEXEC), as a forked child holds any fd: the chains go on after
+ * the close. Then the pipe gets a byte per blocked READ: every chain must
+ * exec, every child be reaped, and the last exec lets the ring go.
+ */
+static void teardown_case(void)
+{
+	long rounds = scale(5), spawned = 0, stuck = 0;
+
+	for (long r = 0; r < rounds; r++) {
+		struct teardown t = {.sq_lock = PTHREAD_MUTEX_INITIALIZER};
+		struct io_uring ring;
+		pthread_t th[2];
+		int p[2];
+
+		if (pipe(p) < 0 || io_uring_queue_init(64, &ring, 0) < 0) {
+			ktest_ok(0, "teardown: setup");
+			return;
+		}
+		t.ring = &ring;
+		t.pipe_rd = p[0];
+		for (int i = 0; i < 2; i++)
+			pthread_create(&th[i], NULL, submitter_fn, &t);
+		usleep(300000 + 100000 * (r % 4));
+		/* the third thread: this one */
+		pthread_mutex_lock(&t.sq_lock);
+		close(ring.ring_fd);
+		pthread_mutex_unlock(&t.sq_lock);
+		atomic_store(&t.stop, true);
+		for (int i = 0; i < 2; i++)
+			pthread_join(th[i], NULL);
+		spawned += atomic_load(&t.submitted);
+		for (long n = atomic_load(&t.readers); n > 0; n--)
+			if (write(p[1], "x", 1) != 1)
+				break;
+		reap_all(30);
+		if (!no_children())
+			stuck++;
+		/* what io_uring_queue_exit() would do, less the close */
+		size_t sqes = *ring.sq.kring_entries * sizeof(struct io_uring_sqe);
+		munmap(ring.sq.sqes, sqes);
+		if (ring.cq.ring_ptr != ring.sq.ring_ptr)
+			munmap(ring.cq.ring_ptr, ring.cq.ring_sz);
+		munmap(ring.sq.ring_ptr, ring.sq.ring_sz);
+		close(p[0]);
+		close(p[1]);
+	}
+	ktest_ok(!stuck && spawned > 0,
+		 "teardown: two threads spawning while a third closes the ring, %ld rounds: %ld "
+		 "chains, every child reaped (%ld rounds left children)",
+		 rounds, spawned, stuck);
+}
+
+/*
+ * orphan: a parent exits with children mid-chain, blocked in a READ of a
+ * pipe. Children that kept the pipe's write end (and the ring, through
+ * their copy of the fd table, as any forked child keeps an fd) stay
+ * blocked after the parent is gone and die of SIGKILL, reaped by init;
+ * children whose chain closed it then get EOF and exec.
+ */
+static void orphan_case(void)
+{
+	enum { N = 6 };
+	int *pids = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char path[64];
+	bool all_exec = true, all_gone = true;
+
+	for (int i = 0; i < N; i++) {
+		snprintf(path, sizeof(path), "/tmp/orphan-%d", i);
+		unlink(path);
+	}
+	pid_t sub = fork();
+	if (sub == 0) {
+		static char rbuf[8];
+		static char names[N][32], *argvs[N][3];
+		struct io_uring ring;
+		int p[2];
+
+		if (pipe(p) < 0 || io_uring_queue_init(64, &ring, 0) < 0)
+			_exit(2);
+		for (int i = 0; i < N; i++) {
+			struct chain c;
+			struct io_uring_sqe *sqe;
+
+			snprintf(names[i], sizeof(names[i]), "/tmp/orphan-%d", i);
+			argvs[i][0] = "touch";
+			argvs[i][1] = names[i];
+			argvs[i][2] = NULL;
+			chain_init(&c, &ring);
+			c.n = 8 * i; /* user_data 8i: the CLONE of chain i */
+			add_clone(&c, IOSQE_IO_LINK);
+			if (i % 2 == 0) {
+				sqe = sqe_at(&c);
+				io_uring_prep_close(sqe, p[1]);
+				sqe->user_data = 8 * i + 1;
+				sqe->flags |= IOSQE_IO_LINK;
+			}
+			sqe = sqe_at(&c);
+			io_uring_prep_read(sqe, p[0], rbuf, 1, 0);
+			sqe->user_data = 8 * i + 2;
+			sqe->flags |= IOSQE_IO_HARDLINK;
+			add_exec(&c, "/bin/touch", argvs[i], 0);
+			io_uring_submit(&ring);
+			struct io_uring_cqe *cqe;
+			pids[i] = -1;
+			while (pids[i] == -1 && wait_cqe(&ring, &cqe, 10) == 0) {
+				if (cqe->user_data == (unsigned)(8 * i))
+					pids[i] = cqe->res;
+				io_uring_cqe_seen(&ring, cqe);
+			}
+		}
+		usleep(200000);
+		_exit(0);
+	}
+	int st = wait_pid(sub);
+	/* first the blocked ones: they hold the pipe's write end too */
+	for (int i = 1; i < N; i += 2) {
+		if (pids[i] <= 0 || kill(pids[i], 0) < 0) {
+			all_gone = false; /* should still be blocked */
+			continue;
+		}
+		kill(pids[i], SIGKILL);
+		bool gone = false;
+		for (int t = 0; t < 1000 && !gone; t++) {
+			gone = kill(pids[i], 0) < 0 && errno == ESRCH;
+			usleep(10000);
+		}
+		all_gone &= gone;
+	}
+	for (int i = 0; i < N; i += 2) {
+		bool seen = false;
+		snprintf(path, sizeof(path), "/tmp/orphan-%d", i);
+		for (int t = 0; t < 1000 && !seen; t++) {
+			seen = access(path, F_OK) == 0;
+			usleep(10000);
+		}
+		if (!seen) {
+			/* say where it is: gone (how?), blocked (where?) */
+			char stat[256] = "", sp[64];
+			snprintf(sp, sizeof(sp), "/proc/%d/stat", pids[i]);
+			FILE *f = fopen(sp, "r");
+			if (f) {
+				if (!fgets(stat, sizeof(stat), f))
+					stat[0] = 0;
+				fclose(f);
+			}
+			printf("# orphan: chain %d (pid %d) never exec'd; kill(0): %s; stat: %s\n",
+			       i, pids[i], kill(pids[i], 0) == 0 ? "alive" : strerror(errno),
+			       stat[0] ? stat : "none\n");
+		}
+		all_exec &= seen;
+	}
+	ktest_ok(exited0(st) && all_exec,
+		 "orphan: the parent exits mid-chain, children that closed the pipe get EOF and "
+		 "exec (parent status %#x)",
+		 st);
+	ktest_ok(all_gone, "orphan: children still blocked after the parent's exit die of "
+			   "SIGKILL (reaped by init)");
+	munmap(pids, 4096);
+}
+
+struct prober {
+	struct io_uring *ring;
+	atomic_long seq; /* odd while the spawner is inside io_uring_enter() */
+	atomic_bool stop;
+	long best; /* the most probes that began and ended in one such call */
+};
+
+/* Another user of the ring: IORING_REGISTER_PROBE takes ->uring_lock. */
+static void *prober_fn(void *arg)
+{
+	struct prober *p = arg;
+	struct io_uring_probe *probe = calloc(1, sizeof(*probe) + 256 * sizeof(probe->ops[0]));
+	long cur = -1, n = 0;
+
+	while (probe && !atomic_load(&p->stop)) {
+		long a = atomic_load(&p->seq);
+		io_uring_register_probe(p->ring, probe, 256);
+		long b = atomic_load(&p->seq);
+		if (a != b || !(a & 1))
+			continue;
+		n = a == cur ? n + 1 : 1;
+		cur = a;
+		if (n > p->best)
+			p->best = n;
+	}
+	free(probe);
+	return NULL;
+}
+
+/*
+ * lock: copy_process() runs without ->uring_lock. The spawner's fd table
+ * reaches fd 2^20 - 1, so each copy copies a million slots, while a second
+ * thread keeps taking the ring's lock (IORING_REGISTER_PROBE). That thread
+ * must get through many times during one io_uring_enter() that made a
+ * child. The old series made the copy in the issue handler, under
+ * ->uring_lock: the prober waited for it, at most a probe or two slipped
+ * in around it. Needs an RLIMIT_NOFILE of 2^20 (root).
+ */
+static void lock_case(void)
+{
+	struct rlimit big = {1 << 20, 1 << 20}, old;
+	struct prober p = {0};
+	struct io_uring ring;
+	long spawned = 0;
+	pthread_t th;
+	int high = (1 << 20) - 1;
+
+	getrlimit(RLIMIT_NOFILE, &old);
+	if (setrlimit(RLIMIT_NOFILE, &big) < 0 || dup2(0, high) < 0) {
+		printf("# lock skipped: no fd table of 2^20 (%s)\n", strerror(errno));
+		return;
+	}
+	if (io_uring_queue_init(8, &ring, 0) < 0) {
+		ktest_ok(0, "lock: io_uring_queue_init");
+		return;
+	}
+	p.ring = &ring;
+	pthread_create(&th, NULL, prober_fn, &p);
+	for (int r = 0; r < 20; r++) {
+		struct chain c;
+
+		chain_init(&c, &ring);
+		add_clone(&c, IOSQE_IO_LINK);
+		add_exec(&c, "/bin/true", argv_true, 0);
+		atomic_fetch_add(&p.seq, 1);
+		io_uring_submit(&ring);
+		atomic_fetch_add(&p.seq, 1);
+		run(&c); /* nothing left to submit: collects the CQEs */
+		if (c.res[0] > 0 && exited0(wait_pid(c.res[0])))
+			spawned++;
+	}
+	atomic_store(&p.stop, true);
+	pthread_join(th, NULL);
+	io_uring_queue_exit(&ring);
+	close(high);
+	setrlimit(RLIMIT_NOFILE, &old);
+	ktest_ok(spawned == 20 && p.best >= 20,
+		 "lock: another thread takes the ring's lock while the spawner copies a 2^20-slot "
+		 "fd table: %ld probes in one io_uring_enter() (want >= 20), %ld of 20 spawned",
+		 p.best, spawned);
+}
+
+static unsigned long long rnd_state = 0x9e3779b97f4a7c15ull;
+
+static unsigned long long rnd(void)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return rnd_state;
+}
+
+struct fuzz_env {
+	int pipe[2], sock[2], file, fixed;
+	char buf[4096];
+};
+
+/* One random chain member: an op a chain allows, on the env's files. */
+static void fuzz_member(struct io_uring_sqe *sqe, struct fuzz_env *e)
+{
+	static char *argv_f[] = {"false", NULL};
+	static struct statx stx;
+	unsigned len = 1 + (unsigned)(rnd() % 64);
+
+	switch (rnd() % 14) {
+	case 0:
+		io_uring_prep_nop(sqe);
+		break;
+	case 1: /* IORING_NOP_INJECT_RESULT */
+		io_uring_prep_nop(sqe);
+		sqe->rw_flags = 1;
+		sqe->len = (unsigned)-(int)(1 + rnd() % 100);
+		break;
+	case 2:
+		io_uring_prep_write(sqe, e->pipe[1], e->buf, len, 0);
+		break;
+	case 3:
+		io_uring_prep_read(sqe, e->pipe[0], e->buf, len, 0);
+		break;
+	case 4:
+		io_uring_prep_write(sqe, e->file, e->buf, len, rnd() % 8192);
+		break;
+	case 5:
+		io_uring_prep_read(sqe, e->file, e->buf, len, rnd() % 8192);
+		break;
+	case 6:
+		io_uring_prep_send(sqe, e->sock[0], e->buf, len, rnd() % 2 ? MSG_WAITALL : 0);
+		break;
+	case 7:
+		io_uring_prep_recv(sqe, e->sock[1], e->buf, len, MSG_DONTWAIT);
+		break;
+	case 8:
+		io_uring_prep_openat(sqe, AT_FDCWD, "/tmp/fuzz-file", O_RDONLY, 0);
+		break;
+	case 9:
+		io_uring_prep_close(sqe, 100 + (int)(rnd() % 4));
+		break;
+	case 10:
+		io_uring_prep_statx(sqe, AT_FDCWD, "/bin/true", 0, STATX_BASIC_STATS, &stx);
+		break;
+	case 11:
+		io_uring_prep_fsync(sqe, e->file, 0);
+		break;
+	case 12:
+		uspawn_prep_execveat(sqe, AT_FDCWD, "/nonexistent", argv_true, envp0, 0);
+		break;
+	default:
+		uspawn_prep_execveat(sqe, AT_FDCWD, rnd() % 2 ? "/bin/true" : "/bin/false",
+				     rnd() % 2 ? argv_true : argv_f, envp0, 0);
+		break;
+	}
+}
+
+static unsigned char fuzz_flags(bool last)
+{
+	static const unsigned char link[] = {IOSQE_IO_LINK, IOSQE_IO_HARDLINK};
+	unsigned char f = last ? 0 : link[rnd() % 2];
+
+	if (rnd() % 6 == 0)
+		f |= IOSQE_ASYNC;
+	if (rnd() % 12 == 0)
+		f |= IOSQE_IO_DRAIN;
+	if (rnd() % 10 == 0)
+		f |= IOSQE_CQE_SKIP_SUCCESS;
+	if (last && rnd() % 10 == 0)
+		f |= IOSQE_IO_LINK; /* an unterminated link */
+	return f;
+}
+
+/*
+ * A result a chain member may have: a count, 0, or a user-visible errno;
+ * never a kernel-internal code (-ERESTARTSYS 512, -EIOCBQUEUED 529, ...).
+ */
+static bool fuzz_res_ok(int res)
+{
+	return res >= -133;
+}
+
+/*
+ * fuzz: random chains of the ops a chain allows (NOP, injected failures,
+ * pipe, file and socket reads and writes, MSG_WAITALL, OPENAT, CLOSE,
+ * STATX, FSYNC, EXECs that work or fail) with random LINK/HARDLINK, ASYNC,
+ * DRAIN and CQE_SKIP_SUCCESS flags, on the CLONE too. Asserted: every CQE
+ * is a count or a plain errno (never a restart code or -EIOCBQUEUED),
+ * every child ends, and the ring's teardown completes.
+ */
+static void fuzz_case(void)
+{
+	long rounds = env_long("USPAWN_FUZZ_N", 1000), bad = 0, cqes = 0;
+	struct fuzz_env e;
+	struct io_uring r;
+
+	if (pipe(e.pipe) < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, e.sock) < 0 ||
+	    io_uring_queue_init(64, &r, IORING_SETUP_SUBMIT_ALL) < 0) {
+		ktest_ok(0, "fuzz: setup");
+		return;
+	}
+	fcntl(e.pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(e.pipe[1], F_SETFL, O_NONBLOCK);
+	e.file = open("/tmp/fuzz-file", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	memset(e.buf, 'f', sizeof(e.buf));
+	for (long i = 0; i < rounds; i++) {
+		int n = 1 + (int)(rnd() % 5);
+		struct io_uring_sqe *sqe = io_uring_get_sqe(&r);
+
+		uspawn_prep_clone(sqe);
+		sqe->flags = IOSQE_IO_LINK | (rnd() % 5 == 0 ? IOSQE_ASYNC : 0) |
+			     (rnd() % 10 == 0 ? IOSQE_IO_HARDLINK : 0);
+		sqe->user_data = 0;
+		for (int m = 0; m < n; m++) {
+			sqe = io_uring_get_sqe(&r);
+			fuzz_member(sqe, &e);
+			sqe->flags = fuzz_flags(m == n - 1);
+			sqe->user_data = 1;
+		}
+		io_uring_submit(&r);
+		/* drain what comes within a moment; blocked chains are fine */
+		for (int t = 0; t < 50; t++) {
+			struct io_uring_cqe *cqe;
+			struct __kernel_timespec ts = {.tv_nsec = 20000000};
+			if (io_uring_wait_cqe_timeout(&r, &cqe, &ts) < 0)
+				break;
+			cqes++;
+			if (!(cqe->user_data == 0 ? cqe->res > 0 || fuzz_res_ok(cqe->res)
+						  : fuzz_res_ok(cqe->res))) {
+				if (bad++ < 10)
+					printf("# fuzz: unexpected res %d (%s)\n", cqe->res,
+					       cqe->user_data ? "member" : "CLONE");
+			}
+			io_uring_cqe_seen(&r, cqe);
+		}
+		/* unblock readers and writers now and then */
+		if (i % 16 == 15) {
+			char sink[4096];
+			while (read(e.pipe[0], sink, sizeof(sink)) > 0)
+				;
+			if (write(e.sock[1], e.buf, 64) < 0)
+				bad += 0;
+		}
+		waitpid(-1, NULL, WNOHANG);
+	}
+	io_uring_queue_exit(&r); /* kills whatever still blocks */
+	reap_all(30);
+	ktest_ok(!bad && no_children(),
+		 "fuzz: %ld random chains, %ld CQEs, %ld unexpected, all "
+		 "children reaped",
+		 rounds, cqes, bad);
+	close(e.file);
+	close(e.pipe[0]);
+	close(e.pipe[1]);
+	close(e.sock[0]);
+	close(e.sock[1]);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} cases[] = {
+	{"exit", exit_case}, {"teardown", teardown_case}, {"orphan", orphan_case},
+	{"fuzz", fuzz_case}, {"lock", lock_case},
+};
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	ktest_init();
+	printf("# kstress as uid %u\n", (unsigned)getuid());
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool want = argc < 2;
+		for (int a = 1; a < argc; a++)
+			want |= !strcmp(argv[a], cases[i].name);
+		if (!want)
+			continue;
+		alarm(1800);
+		cases[i].fn();
+	}
+	alarm(0);
+	return ktest_done();
+}
