@@ -384,12 +384,15 @@ int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t 
 		if (!n)
 			continue;
 		*keep |= eval_defines_function(n);
+		ev.eof_held = syntax_stream_eof(st);
 		status = eval_node(sh, n);
 		ran = 1;
 		if (ev.skip)
 			break;
 	}
 	syntax_stream_end(st);
+	if (!r)
+		ev.eof_held = 1; /* dash's last parse read the end */
 	if (r < 0) {
 		sh->lineno = errline;
 		if (err == SYNTAX_UNSUPPORTED)
@@ -432,10 +435,12 @@ int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
 		}
 		if (i == tl->n)
 			break;
+		ev.eof_held = tl->v[i].eof;
 		eval_node(sh, tl->v[i].n);
 		if (ev.skip)
 			return LISTS_SKIPPED;
 	}
+	ev.eof_held = 1; /* dash's last parse read the end */
 	return LISTS_RAN;
 }
 

@@ -26,6 +26,13 @@ struct evalctl {
 	struct node *exec_node; /* a child's only command: exec it, no fork */
 	int out_error;          /* a builtin's write to fd 1 failed */
 	void *exit_catch;       /* a jmp_buf: an error leaves to it, not the shell (PS4) */
+	/*
+	 * dash's parser holds an end-of-file token back (tokpushback) while a
+	 * list that ended at the end of its text runs, and after every eval, .
+	 * and trap action (their last parse reads the end): the first command
+	 * substitution a PS4 expansion parses reads it (simple.c)
+	 */
+	int eof_held;
 };
 extern struct evalctl ev;
 

@@ -208,6 +208,7 @@ void eval_input(struct shell *sh, int fd, int exec_last)
 		/* the last list of the script: its last command may be exec'd */
 		if (exec_last && rd.in.eof && rd.in.start == rd.in.n)
 			eval_mark_last(tree);
+		ev.eof_held = syntax_stream_eof(rd.st);
 		eval_node(sh, tree);
 		if (ev.skip)
 			break;

@@ -99,9 +99,61 @@ static void simple_done(struct shell *sh, struct simple *c)
 	free_fields(&c->assigns);
 }
 
+/*
+ * The first command substitution dash's parser meets in PS4: 1 for $(...),
+ * 2 for `...` (*b and *e: its text), 0 for none.
+ */
+static int ps4_first_subst(const char *s, const char **b, const char **e)
+{
+	for (const char *p = s; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '`') {
+			const char *q = p + 1;
+			while (*q && *q != '`')
+				q += q[0] == '\\' && q[1] ? 2 : 1;
+			*b = p + 1;
+			*e = q;
+			return 2;
+		} else if (p[0] == '$' && p[1] == '(') {
+			if (p[2] != '(')
+				return 1;
+			p += 2; /* $(( arithmetic: its text is read on */
+		}
+	}
+	return 0;
+}
+
 /* PS4 with its parameters and command substitutions expanded, as dash does */
 static char *ps4_expand(struct shell *sh, const char *ps4)
 {
+	const char *b, *e;
+	int k = ev.eof_held ? ps4_first_subst(ps4, &b, &e) : 0;
+
+	if (k)
+		ev.eof_held = 0; /* the first substitution's parse reads the held EOF */
+	if (k == 1) {
+		/* $(: an empty list, then EOF where ")" should be */
+		unsigned line = sh->lineno;
+		sh->lineno = 1;
+		shell_msg(sh, "Syntax error: end of file unexpected (expecting \")\")", NULL, NULL,
+			  NULL);
+		sh->lineno = line;
+		return strdup(ps4);
+	}
+	if (k == 2) {
+		/* `...`: read as an empty command, it expands to nothing */
+		size_t n = strlen(ps4);
+		char *t = malloc(n + 1);
+		if (!t)
+			eval_oom(sh);
+		memcpy(t, ps4, (size_t)(b - ps4));
+		memcpy(t + (b - ps4), e, n - (size_t)(e - ps4) + 1);
+		char *r = ps4_expand(sh, t);
+		free(t);
+		return r;
+	}
+
 	static const char end[] = "\n_USH_PS4_\n";
 	size_t n = strlen(ps4);
 	char *text = malloc(n + 32);
@@ -485,6 +537,8 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 
 	if (n->type != N_SIMPLE || !simple_pure(n, sh->opts))
 		return 0;
+	/* dash traces the member in its child: the shell's held EOF stays (ps4_expand) */
+	int held = ev.eof_held;
 	if (!external_lookup(sh, n, &c, &lk, &pathvar))
 		goto fork;
 	/* the pipe ends, then the member's own redirections, on the shell's fds */
@@ -495,6 +549,7 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 		redirect_restore(&c.rs);
 		redirect_restore(&pipes);
 		simple_done(sh, &c);
+		ev.eof_held = held;
 		return 1;
 	}
 	do_assigns(sh, &c, 1);
@@ -516,9 +571,11 @@ int simple_spawn(struct shell *sh, struct node *n, int in, int out, struct membe
 	}
 	simple_done(sh, &c);
 	redirect_restore(&pipes);
+	ev.eof_held = held;
 	return 1;
 fork:
 	simple_done(sh, &c);
+	ev.eof_held = held;
 	return 0;
 }
 

@@ -209,6 +209,7 @@ struct toplist {
 	struct node *n;
 	size_t end;
 	unsigned line;
+	int eof; /* it ended at the end of the text, not at a newline */
 };
 struct toplists {
 	struct toplist *v;
@@ -256,6 +257,8 @@ size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, 
  * *inalias: an alias's text is still being read, so the unread text
  * (*rest, the size returned) is its value's rest and then the text's tail.
  */
+/* the last list ended at the end of the text, not at a newline (dash then holds its EOF token back) */
+int syntax_stream_eof(const struct syn_stream *s);
 /* the arena the next lists' trees go to (the stream itself stays where it is) */
 void syntax_stream_arena(struct syn_stream *s, struct ush_arena *a);
 

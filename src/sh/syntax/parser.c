@@ -810,7 +810,7 @@ static struct node *parse(struct ush_arena *a, const char *text, size_t len, uns
 			if (P.hd)
 				lex_heredocs(&P);
 			tl->v = grow(&P, tl->v, tl->n, &cap, sizeof *tl->v);
-			tl->v[tl->n++] = (struct toplist){n, (size_t)(P.p - text), P.line};
+			tl->v[tl->n++] = (struct toplist){n, (size_t)(P.p - text), P.line, eof};
 		}
 	}
 	return root;
@@ -890,6 +890,11 @@ int syntax_next(struct syn_stream *s, struct node **tree, const char **err, unsi
 			return 0;
 	}
 	return 1;
+}
+
+int syntax_stream_eof(const struct syn_stream *s)
+{
+	return s->eof;
 }
 
 size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, int *inalias,
