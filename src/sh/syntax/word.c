@@ -327,6 +327,18 @@ static void brace_hash(struct psr *P, struct param *pm)
 		}
 		P->p = save;
 		P->line = line;
+	} else if (c >= 0) {
+		const char *save = P->p;
+		unsigned line = P->line;
+
+		/* ${#=} ${#+}: the length of no parameter, "Bad substitution" when expanded */
+		P->p++;
+		if (lex_peekc(P) == '}') {
+			pm->op = PE_BAD;
+			return;
+		}
+		P->p = save;
+		P->line = line;
 	}
 	pm->name = "#";
 	pm->n = 1;
