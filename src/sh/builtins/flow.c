@@ -24,6 +24,7 @@ int b_exit(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	if (argv[1] && bi_number(argv[1], &status) < 0)
 		return bi_fail(sh, "Illegal number: ", argv[1], NULL);
+	ev.leaving = 1;
 	shell_exit(sh, status);
 }
 

@@ -50,6 +50,8 @@ static pid_t fork_raw(struct shell *sh)
 		sh->subshell++;
 		sh->u = NULL; /* the parent's ring stays the parent's */
 		ev.exit_catch = NULL;
+		ev.error_catch =
+			NULL; /* a subshell's error ends it: its status is the parent's to see */
 		jobs_clear();
 		trap_child_reset(sh);
 	}

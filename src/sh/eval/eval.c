@@ -37,8 +37,10 @@ void eval_out(const char *s, size_t n)
 
 void eval_errexit(struct shell *sh, int status)
 {
-	if (status && (sh->opts & OPT_ERREXIT) && !sh->errexit_off)
+	if (status && (sh->opts & OPT_ERREXIT) && !sh->errexit_off) {
+		ev.leaving = 1;
 		shell_exit(sh, status);
+	}
 }
 
 /* a condition: set -e does not apply inside */
@@ -171,16 +173,21 @@ static int eval_redirected(struct shell *sh, struct node *n,
 {
 	struct redirsave sv = {0};
 	int status;
+	jmp_buf jb;
+	void *up;
 
 	sh->lineno = n->lineno;
+	EV_UNWIND(jb, up, redirect_restore(&sv));
 	if (redirect_apply(sh, n->redirs, &sv) < 0) {
 		status = 2;
 		redirect_restore(&sv);
+		EV_UNWIND_END(up);
 		eval_errexit(sh, status); /* set -e: a failed redirection ends the shell too */
 		return status;
 	} else
 		status = fn(sh, n);
 	redirect_restore(&sv);
+	EV_UNWIND_END(up);
 	return status;
 }
 

@@ -7,6 +7,7 @@
 #ifndef USH_EVAL_H
 #define USH_EVAL_H
 
+#include <setjmp.h>
 #include <signal.h>
 #include "shell.h"
 #include "builtins/builtins.h"
@@ -33,8 +34,42 @@ struct evalctl {
 	 * substitution a PS4 expansion parses reads it (simple.c)
 	 */
 	int eof_held;
+	/*
+	 * dash's EXERROR caught by a builtin `command` ran: an error inside it
+	 * (a syntax error, a read-only assignment, a failed special builtin,
+	 * an expansion error: shell_fail, shell_exit(2)) ends that builtin
+	 * only, with the error's status (`command eval`, `command .`).
+	 * error_catch: the innermost such place, a jmp_buf; the places that
+	 * saved state on the way put it back as the error passes (EV_UNWIND).
+	 * leaving: the shell is exiting for real (exit, set -e, a failed exec),
+	 * which nothing catches. caught: the error's status.
+	 */
+	void *error_catch;
+	int leaving, caught;
 };
 extern struct evalctl ev;
+
+/*
+ * Where state was saved on the way in (redirections, a function's frame,
+ * assignments before a command): with an error catch above (error_catch),
+ * an error passing through runs cleanup, then goes on to the next catch.
+ * up: a void * of the caller's, the catch to restore once done (EV_UNWIND_END).
+ */
+#define EV_UNWIND(jb, up, cleanup)                                                                 \
+	do {                                                                                       \
+		if (((up) = ev.error_catch) && setjmp(jb)) {                                       \
+			ev.error_catch = (up);                                                     \
+			cleanup;                                                                   \
+			longjmp(*(jmp_buf *)(up), 1);                                              \
+		}                                                                                  \
+		if (up)                                                                            \
+			ev.error_catch = &(jb);                                                    \
+	} while (0)
+#define EV_UNWIND_END(up)                                                                          \
+	do {                                                                                       \
+		if (up)                                                                            \
+			ev.error_catch = (up);                                                     \
+	} while (0)
 
 /* eval.c */
 int eval_node(struct shell *sh, struct node *n);

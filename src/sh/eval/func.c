@@ -112,13 +112,38 @@ static void restore_locals(struct shell *sh, struct frame *f)
 	}
 }
 
+/* what a call saved, put back when it returns (or an error caught above passes) */
+struct call {
+	char **params;
+	unsigned n, loops;
+	int optind, optoff;
+};
+
+static void func_return(struct shell *sh, struct frame *fr, const struct call *cl)
+{
+	ev.funcnest--;
+	ev.loopnest = cl->loops;
+	if (ev.skip == SKIP_FUNC)
+		ev.skip = SKIP_NONE;
+	frames = fr->up;
+	/* before the locals: a local OPTIND put back resets the caller's place */
+	sh->optind = cl->optind;
+	sh->optoff = cl->optoff;
+	restore_locals(sh, fr);
+	for (unsigned i = 0; i < sh->nparams; i++)
+		free(sh->params[i]);
+	free(sh->params);
+	sh->params = cl->params;
+	sh->nparams = cl->n;
+}
+
 int func_call(struct shell *sh, struct node *body, char **argv)
 {
-	char **saved_params = sh->params;
-	unsigned saved_n = sh->nparams, saved_loops = ev.loopnest;
-	int saved_optind = sh->optind, saved_optoff = sh->optoff;
+	struct call cl = {sh->params, sh->nparams, ev.loopnest, sh->optind, sh->optoff};
 	unsigned n = 0;
 	struct frame fr = {NULL, frames};
+	jmp_buf jb;
+	void *up;
 
 	while (argv[n + 1])
 		n++;
@@ -136,20 +161,9 @@ int func_call(struct shell *sh, struct node *body, char **argv)
 	frames = &fr;
 	ev.loopnest = 0;
 	ev.funcnest++;
+	EV_UNWIND(jb, up, func_return(sh, &fr, &cl));
 	eval_node(sh, body);
-	ev.funcnest--;
-	ev.loopnest = saved_loops;
-	if (ev.skip == SKIP_FUNC)
-		ev.skip = SKIP_NONE;
-	frames = fr.up;
-	/* before the locals: a local OPTIND put back resets the caller's place */
-	sh->optind = saved_optind;
-	sh->optoff = saved_optoff;
-	restore_locals(sh, &fr);
-	for (unsigned i = 0; i < sh->nparams; i++)
-		free(sh->params[i]);
-	free(sh->params);
-	sh->params = saved_params;
-	sh->nparams = saved_n;
+	EV_UNWIND_END(up);
+	func_return(sh, &fr, &cl);
 	return sh->status;
 }

@@ -292,6 +292,7 @@ __attribute__((noreturn)) static void exec_found(struct shell *sh, struct lookup
 		}
 	}
 	shell_msg(sh, argv[0], ": ", ush_errmsg(e, USH_E_EXEC), NULL);
+	ev.leaving = 1;
 	shell_exit(sh, exec_status(e));
 }
 
@@ -403,12 +404,19 @@ int eval_simple(struct shell *sh, struct node *n)
 {
 	struct simple c = {.n = n};
 	struct resolved r;
+	jmp_buf jb;
+	void *up;
 
 	sh->lineno = n->lineno;
 	ev.back_status = 0;
+	/* an error caught by a `command` above: the redirections and assignments go back */
+	EV_UNWIND(jb, up, simple_done(sh, &c));
 	expand_args(sh, n, &c.av);
-	if (!c.av.n)
-		return assign_only(sh, &c);
+	if (!c.av.n) {
+		int st = assign_only(sh, &c);
+		EV_UNWIND_END(up);
+		return st;
+	}
 	resolve(sh, c.av.v[0], 0, &r);
 	/* exec with redirections only keeps them; everything else undoes them */
 	int keep = r.b && r.special && !strcmp(c.av.v[0], "exec") && c.av.n == 1;
@@ -419,6 +427,7 @@ int eval_simple(struct shell *sh, struct node *n)
 		if (r.special)
 			shell_exit(sh, 2);
 		simple_done(sh, &c);
+		EV_UNWIND_END(up);
 		return 2;
 	}
 	/* exec's assignments stay, and reach the command it runs */
@@ -437,6 +446,7 @@ int eval_simple(struct shell *sh, struct node *n)
 	else
 		status = run_external(sh, &c);
 	simple_done(sh, &c);
+	EV_UNWIND_END(up);
 	return status;
 }
 
@@ -446,8 +456,23 @@ int eval_command_argv(struct shell *sh, char **argv, const char *pathvar)
 	struct resolved r;
 
 	resolve(sh, argv[0], 1, &r);
-	if (r.b)
-		return builtin_run(sh, r.b, 0, argv);
+	if (r.b) {
+		/*
+		 * dash's spclbltin 0: an error inside the builtin (command eval,
+		 * command .) ends it only, with the error's status, not the shell
+		 */
+		struct evalctl saved = ev;
+		jmp_buf j;
+		if (setjmp(j)) {
+			int st = ev.caught;
+			ev = saved;
+			return st;
+		}
+		ev.error_catch = &j;
+		int status = builtin_run(sh, r.b, 0, argv);
+		ev.error_catch = saved.error_catch;
+		return status;
+	}
 	struct lookup lk;
 	/* command -p searches its own path: no table then */
 	unsigned how = pathvar == eval_pathvar(sh) ? CMD_TABLE | CMD_RECORD : 0;

@@ -239,6 +239,11 @@ void eval_exit(struct shell *sh, int status)
 		ev.exit_catch = NULL;
 		longjmp(*j, 1);
 	}
+	if (ev.error_catch && !ev.leaving) {
+		ev.caught = status;
+		longjmp(*(jmp_buf *)ev.error_catch, 1);
+	}
+	ev.error_catch = NULL; /* the EXIT trap's errors end the shell */
 	sh->status = status;
 	if (!exiting && action[0]) {
 		char *a = action[0];
