@@ -76,11 +76,87 @@ void write_all(int fd, const char *s, size_t n)
 	}
 }
 
+/*
+ * strerror() in glibc's words, as dash (built against glibc) prints them:
+ * musl's differ for these (EMFILE "No file descriptors available" where
+ * dash says "Too many open files", ENOMEM, EIO, ELOOP ...)
+ */
+const char *ush_strerror(int err)
+{
+	switch (err) {
+	case EIO:
+		return "Input/output error";
+	case ECHILD:
+		return "No child processes";
+	case ENOMEM:
+		return "Cannot allocate memory";
+	case EBUSY:
+		return "Device or resource busy";
+	case EXDEV:
+		return "Invalid cross-device link";
+	case EMFILE:
+		return "Too many open files";
+	case ENOTTY:
+		return "Inappropriate ioctl for device";
+	case ESPIPE:
+		return "Illegal seek";
+	case EDOM:
+		return "Numerical argument out of domain";
+	case ERANGE:
+		return "Numerical result out of range";
+	case EDEADLOCK:
+		return "Resource deadlock avoided";
+	case ENAMETOOLONG:
+		return "File name too long";
+	case ELOOP:
+		return "Too many levels of symbolic links";
+	case ETIME:
+		return "Timer expired";
+	case EOVERFLOW:
+		return "Value too large for defined data type";
+	case EILSEQ:
+		return "Invalid or incomplete multibyte or wide character";
+	case ENOTSOCK:
+		return "Socket operation on non-socket";
+	case EMSGSIZE:
+		return "Message too long";
+	case ENOTSUP:
+		return "Operation not supported";
+	case EADDRINUSE:
+		return "Address already in use";
+	case EADDRNOTAVAIL:
+		return "Cannot assign requested address";
+	case ENETUNREACH:
+		return "Network is unreachable";
+	case ENETRESET:
+		return "Network dropped connection on reset";
+	case ECONNABORTED:
+		return "Software caused connection abort";
+	case EISCONN:
+		return "Transport endpoint is already connected";
+	case ENOTCONN:
+		return "Transport endpoint is not connected";
+	case ESHUTDOWN:
+		return "Cannot send after transport endpoint shutdown";
+	case ETIMEDOUT:
+		return "Connection timed out";
+	case EHOSTUNREACH:
+		return "No route to host";
+	case EINPROGRESS:
+		return "Operation now in progress";
+	case EDQUOT:
+		return "Disk quota exceeded";
+	case EOWNERDEAD:
+		return "Owner died";
+	}
+	return strerror(err);
+}
+
 /* dash's errmsg(): the words for errno in an exec, open or create */
 const char *ush_errmsg(int err, int ctx)
 {
 	if (err != ENOENT && err != ENOTDIR)
-		return strerror(err);
+		return ush_strerror(err);
 	return ctx == USH_E_OPEN    ? "No such file"
 	       : ctx == USH_E_CREAT ? "Directory nonexistent"
 				    : "not found";

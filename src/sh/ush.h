@@ -87,5 +87,7 @@ int ush_spawn_error(const struct ush_spawn *sp, const char *arg0, int error,
 /* dash's wording for errno in an exec/open/create context (errmsg()). */
 enum { USH_E_EXEC, USH_E_OPEN, USH_E_CREAT };
 const char *ush_errmsg(int err, int ctx);
+/* strerror() in glibc's words (dash's) */
+const char *ush_strerror(int err);
 
 #endif /* USH_H */

@@ -151,7 +151,7 @@ int b_pwd(struct shell *sh, int argc, char **argv)
 	const char *cur = shvar_get(sh, "PWD", 3);
 	if (seen['P'] || !cur || cur[0] != '/') {
 		if (!getcwd(buf, sizeof buf))
-			return bi_fail(sh, "getcwd() failed: ", strerror(errno), NULL);
+			return bi_fail(sh, "getcwd() failed: ", ush_strerror(errno), NULL);
 		cur = buf;
 	}
 	bi_out_line(cur);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include "builtins/builtins.h"
+#include "ush.h"
 
 enum { NSIGNALS = 65 };
 
@@ -136,7 +137,7 @@ static const char *kill_error(int err)
 	case EINVAL:
 		return "Invalid argument";
 	}
-	return strerror(err);
+	return ush_strerror(err);
 }
 
 static int job_error(struct bi_ctx *c, const char *arg)

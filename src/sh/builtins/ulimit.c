@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include "builtins/builtins.h"
+#include "ush.h"
 
 struct limit {
 	const char *name; /* the -a label */
@@ -56,7 +57,7 @@ static const char *rlimit_error(int err)
 	case EFAULT:
 		return "Bad address";
 	}
-	return strerror(err);
+	return ush_strerror(err);
 }
 
 /* "%-20s " as dash pads the -a labels (longer ones just get the space) */

@@ -36,7 +36,7 @@ int ush_spawn_error(const struct ush_spawn *sp, const char *arg0, int error,
 		} else {
 			out_uint(&o, fa->src);
 			out_str(&o, ": ");
-			out_str(&o, strerror(error));
+			out_str(&o, ush_strerror(error));
 		}
 	} else {
 		if (stage == USPAWN_STAGE_NONE || sp->lookup_error) {

@@ -55,6 +55,45 @@ void redirect_restore(struct redirsave *sv)
 	sv->cap = 0;
 }
 
+/*
+ * dash's savefd: when fd cannot be copied above 9 (the fd limit), fd is
+ * closed and that is the redirection's error, "FD: reason" (lost when
+ * fd is 2: the message goes to the fd just closed).
+ */
+static int save_or_fail(struct shell *sh, struct redirsave *sv, int fd)
+{
+	if (save_fd(sv, fd) == 0)
+		return 0;
+	int e = errno;
+	if (e == ENOMEM)
+		eval_oom(sh);
+	close(fd);
+	char num[2] = {(char)('0' + fd), 0};
+	shell_msg(sh, num, ": ", ush_strerror(e), NULL);
+	return -1;
+}
+
+/* fd was closed before a file took its place: closed again afterwards */
+static int save_closed(struct redirsave *sv, int fd)
+{
+	if (!sv)
+		return 0;
+	for (unsigned i = 0; i < sv->n; i++)
+		if (sv->v[i].fd == fd)
+			return 0;
+	if (sv->n == sv->cap) {
+		unsigned cap = sv->cap ? sv->cap * 2 : 4;
+		void *v = realloc(sv->v, cap * sizeof *sv->v);
+		if (!v)
+			return -1;
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n].fd = fd;
+	sv->v[sv->n++].copy = -1;
+	return 0;
+}
+
 int redirect_dup(struct redirsave *sv, int fd, int target)
 {
 	if (fd < 0 || fd == target)
@@ -115,7 +154,8 @@ static int heredoc(struct shell *sh, const struct redir *r)
 	size_t len = strlen(body);
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		free(body);
-		shell_fail(sh, 2, "Pipe call failed", NULL, NULL);
+		shell_msg(sh, "Pipe call failed", NULL, NULL, NULL);
+		return -1;
 	}
 	if (len <= HEREDOC_INLINE) {
 		write_all(p[1], body, len);
@@ -161,22 +201,21 @@ static int apply_one(struct shell *sh, const struct redir *r, struct redirsave *
 		dup_target(sh, r, &src);
 		if (src == r->fd)
 			return 0;
+		/* dash saves the fd first, then finds the source bad */
+		if (save_or_fail(sh, sv, r->fd) < 0)
+			return -1;
 		if (src >= 0 && fcntl(src, F_GETFD) < 0) {
 			char num[2] = {(char)('0' + src), 0};
 			shell_msg(sh, num, ": ", "Bad file descriptor", NULL);
 			return -1;
 		}
-		if (save_fd(sv, r->fd) < 0)
-			return -1;
 		if (src < 0)
 			close(r->fd);
 		else
 			dup2(src, r->fd);
 		return 0;
 	}
-	/* saved first: the new file may take the place of a closed fd */
-	if (save_fd(sv, r->fd) < 0)
-		return -1;
+	/* dash opens first (an open that fails at the fd limit says so), then saves */
 	if (r->op == R_HEREDOC) {
 		fd = heredoc(sh, r);
 	} else {
@@ -185,13 +224,19 @@ static int apply_one(struct shell *sh, const struct redir *r, struct redirsave *
 			eval_oom(sh);
 		fd = open_file(sh, r, path);
 		free(path);
-		if (fd < 0)
-			return -1;
 	}
+	if (fd < 0)
+		return -1;
 	if (fd == r->fd) {
+		/* it took the place of a closed fd */
+		if (save_closed(sv, fd) < 0)
+			eval_oom(sh);
 		fcntl(fd, F_SETFD, 0);
 		return 0;
 	}
+	/* dash's savefd failing leaves the new file open */
+	if (save_or_fail(sh, sv, r->fd) < 0)
+		return -1;
 	dup2(fd, r->fd);
 	close(fd);
 	return 0;
