@@ -19,7 +19,8 @@ int b_false(struct shell *sh, int argc, char **argv)
 
 int b_exit(struct shell *sh, int argc, char **argv)
 {
-	int status = sh->status;
+	/* in a trap action: $? on entering it (dash's savestatus) */
+	int status = ev.savestatus >= 0 ? ev.savestatus : sh->status;
 
 	(void)argc;
 	if (argv[1] && bi_number(argv[1], &status) < 0)
@@ -62,6 +63,10 @@ int b_return(struct shell *sh, int argc, char **argv)
 	(void)argc;
 	if (argv[1] && bi_number(argv[1], &status) < 0)
 		return bi_fail(sh, "Illegal number: ", argv[1], NULL);
+	/* a bare return of the trap action itself: $? on entering it (dash's SKIPFUNCDEF) */
+	if (!argv[1] && ev.savestatus >= 0 && ev.funcnest == ev.trap_funcnest)
+		status = ev.savestatus;
+	ev.return_arg = argv[1] != NULL;
 	ev.skip = SKIP_FUNC;
 	return status;
 }

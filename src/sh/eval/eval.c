@@ -13,7 +13,7 @@
 #include "eval/eval.h"
 #include "expand/pattern.h"
 
-struct evalctl ev;
+struct evalctl ev = {.savestatus = -1};
 
 void eval_oom(struct shell *sh)
 {
@@ -76,6 +76,9 @@ static int eval_loop(struct shell *sh, struct node *n)
 		int skip = skip_loop();
 		if (skip == SKIP_CONT)
 			continue;
+		/* dash: `while return N` gives the loop N, a bare return does not */
+		if (skip == SKIP_FUNC && ev.return_arg)
+			status = c;
 		if (skip)
 			break;
 		if ((n->type == N_WHILE) != (c == 0))

@@ -46,6 +46,15 @@ struct evalctl {
 	 */
 	void *error_catch;
 	int leaving, caught;
+	/*
+	 * dash's savestatus: $? on entering the trap action running (-1: none),
+	 * what `exit` and `return` without a number give there; trap_funcnest:
+	 * the function calls then (a return in a function the action called is
+	 * that function's own). return_arg: the last return had a number.
+	 */
+	int savestatus;
+	unsigned trap_funcnest;
+	int return_arg;
 };
 extern struct evalctl ev;
 

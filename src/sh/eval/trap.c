@@ -74,12 +74,18 @@ void trap_run_pending(struct shell *sh)
 		pending[i] = 0;
 		if (!action[i] || !action[i][0])
 			continue;
-		int saved = sh->status;
+		int saved = sh->status, last = ev.savestatus;
+		unsigned lastnest = ev.trap_funcnest;
 		char *a = strdup(action[i]);
 		if (!a)
 			eval_oom(sh);
+		if (last < 0)
+			ev.savestatus = saved;
+		ev.trap_funcnest = ev.funcnest;
 		eval_string(sh, a, strlen(a), 1);
 		free(a);
+		ev.savestatus = last;
+		ev.trap_funcnest = lastnest;
 		if (!ev.skip) /* a return in the action is the function's status */
 			sh->status = saved;
 	}
@@ -252,6 +258,8 @@ void eval_exit(struct shell *sh, int status)
 		ev.skip = SKIP_NONE;
 		if (a[0]) {
 			sh->errexit_off = 0;
+			ev.savestatus = status; /* an exit in the action: the status it ends with */
+			ev.trap_funcnest = ev.funcnest;
 			eval_string(sh, a, strlen(a), 1);
 		}
 	}
