@@ -395,6 +395,7 @@ int eval_stream(struct shell *sh, struct ush_arena *a, const char *text, size_t 
 			continue;
 		*keep |= eval_defines_function(n);
 		ev.eof_held = syntax_stream_eof(st);
+		ev.parse_line = syntax_stream_line(st);
 		status = eval_node(sh, n);
 		ran = 1;
 		if (ev.skip)
@@ -446,6 +447,7 @@ int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
 		if (i == tl->n)
 			break;
 		ev.eof_held = tl->v[i].eof;
+		ev.parse_line = tl->v[i].line;
 		eval_node(sh, tl->v[i].n);
 		if (ev.skip)
 			return LISTS_SKIPPED;
@@ -460,7 +462,18 @@ int eval_lists(struct shell *sh, const char *text, size_t len, unsigned lineno,
  * aliases defined or named, it is parsed a list at a time (eval_stream);
  * else at once, a list run at a time (eval_lists).
  */
+static int eval_string_(struct shell *sh, const char *text, size_t len, unsigned lineno);
+
+/* dash reads the text as a file of its own: the outer parser's line comes back after */
 int eval_string(struct shell *sh, const char *text, size_t len, unsigned lineno)
+{
+	unsigned line = ev.parse_line;
+	int status = eval_string_(sh, text, len, lineno);
+	ev.parse_line = line;
+	return status;
+}
+
+static int eval_string_(struct shell *sh, const char *text, size_t len, unsigned lineno)
 {
 	struct ush_arena a;
 	const char *err = NULL, *reason = NULL;

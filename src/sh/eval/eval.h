@@ -35,6 +35,11 @@ struct evalctl {
 	 */
 	int eof_held;
 	/*
+	 * the line dash's parser is on while a list runs: past the list's
+	 * newline (a run-time "Syntax error: Bad fd number" gives it)
+	 */
+	unsigned parse_line;
+	/*
 	 * dash's EXERROR caught by a builtin `command` ran: an error inside it
 	 * (a syntax error, a read-only assignment, a failed special builtin,
 	 * an expansion error: shell_fail, shell_exit(2)) ends that builtin

@@ -209,6 +209,7 @@ void eval_input(struct shell *sh, int fd, int exec_last)
 		if (exec_last && rd.in.eof && rd.in.start == rd.in.n)
 			eval_mark_last(tree);
 		ev.eof_held = syntax_stream_eof(rd.st);
+		ev.parse_line = rd.in.line;
 		eval_node(sh, tree);
 		if (ev.skip)
 			break;

@@ -186,6 +186,9 @@ static int dup_target(struct shell *sh, const struct redir *r, int *src)
 		*src = t[0] - '0';
 	} else {
 		free(t);
+		/* dash's parser raises it as it stands: past the list's newline */
+		if (ev.parse_line)
+			sh->lineno = ev.parse_line;
 		shell_fail(sh, 2, "Syntax error: Bad fd number", NULL, NULL);
 	}
 	free(t);

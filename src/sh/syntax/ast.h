@@ -259,6 +259,8 @@ size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, 
  */
 /* the last list ended at the end of the text, not at a newline (dash then holds its EOF token back) */
 int syntax_stream_eof(const struct syn_stream *s);
+/* the line the parser is on after the last list (past its newline) */
+unsigned syntax_stream_line(const struct syn_stream *s);
 /* the arena the next lists' trees go to (the stream itself stays where it is) */
 void syntax_stream_arena(struct syn_stream *s, struct ush_arena *a);
 

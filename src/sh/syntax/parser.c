@@ -897,6 +897,11 @@ int syntax_stream_eof(const struct syn_stream *s)
 	return s->eof;
 }
 
+unsigned syntax_stream_line(const struct syn_stream *s)
+{
+	return s->P.line;
+}
+
 size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, int *inalias,
 			  const char **rest)
 {

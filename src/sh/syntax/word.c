@@ -609,11 +609,17 @@ static int word_end(struct psr *P, int c, int mode, int *depth)
 			++*depth;
 		if (c == ')') {
 			if (*depth == 0) {
+				const char *at = P->p;
+				unsigned line = P->line;
 				P->p++;
-				if (lex_peekc(P) != ')')
-					syn_fail(P, "Syntax error: Missing '))'");
-				P->p++;
-				return 1;
+				if (lex_peekc(P) == ')') {
+					P->p++;
+					return 1;
+				}
+				/* dash: an unbalanced ) is part of the expression ($((a)b)) */
+				P->p = at;
+				P->line = line;
+				return 0;
 			}
 			--*depth;
 		}
