@@ -29,7 +29,7 @@ int b_eval(struct shell *sh, int argc, char **argv)
 		p += n;
 		*p++ = i + 1 < argc ? ' ' : 0;
 	}
-	sh->status = 0;
+	/* $? in the text is the one before the eval (an empty text gives 0: eval_string) */
 	int status = eval_string(sh, text, strlen(text), 1); /* dash numbers its lines from 1 */
 	free(text);
 	return status;
@@ -95,7 +95,7 @@ int b_dot(struct shell *sh, int argc, char **argv)
 	const char *saved_cmd = ev.cmdname;
 	ev.cmdname = file; /* dash names the file in messages from it */
 	ev.dotnest++;
-	sh->status = 0;
+	/* $? in the file is the one before the . (an empty file gives 0: eval_string) */
 	int status = eval_string(sh, text, len, 1);
 	ev.dotnest--;
 	ev.cmdname = saved_cmd;

@@ -15,6 +15,8 @@ int bi_list_vars(struct shell *sh, unsigned flags, const char *prefix)
 	if (!v && n)
 		eval_oom(sh);
 	for (unsigned i = 0; i < n; i++) {
+		if (!prefix && !v[i].value)
+			continue; /* set: not a variable without a value (dash's VUNSET), as export -p does */
 		size_t cap = 32 + v[i].n + (v[i].value ? strlen(v[i].value) * 4 : 0);
 		struct out o = {malloc(cap), 0, cap};
 		if (!o.buf)

@@ -371,9 +371,14 @@ static void brace(struct psr *P, struct wbuf *b, int mode)
 			pm->n = 1;
 		}
 		if (pm->n == 0) {
-			/* ${} ${ x} ${"x"}: an error, but only when expanded */
+			/*
+			 * ${} ${ x} ${:} ${"x"}: an error, but only when expanded;
+			 * dash takes the one char and reads the rest as the word
+			 */
+			if (c < 0)
+				syn_fail(P, "Syntax error: Missing '}'");
 			if (c != '}')
-				param_op(P, pm);
+				P->p++;
 			pm->op = PE_BAD;
 		} else {
 			param_op(P, pm);
