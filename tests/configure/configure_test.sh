@@ -15,6 +15,9 @@
 # (temp names masked, uring-sh's path read as /bin/sh) and every built
 # object, library and program must be identical to dash's; configure must
 # leave only "native" USPAWN_SH_STATS records.
+# Every run works in a directory of its own (mktemp) and only copies the
+# cached source tree, so two runs at once cannot collide; a failed build
+# is kept (its path printed) with config.log's end and the tree's listing.
 # usage: configure_test.sh URING_SH SOURCE_DIR [PKG...]  (default: hello libpipeline)
 # Exit: 0 all identical, 1 a difference, 77 no package could be fetched.
 set -u
@@ -64,7 +67,19 @@ for pkg in $pkgs; do
 		(cd "$work/b" && USPAWN_SH_STATS=$work/stats build "$mode") > "$work/$mode.out" 2>&1
 		st=$?
 		echo "$pkg $mode: status $st, $(($(date +%s) - start)) s, $(grep -c '^native' "$work/stats" 2>/dev/null || echo 0) native uring-sh runs"
-		[ $st = 0 ] || { echo "FAIL: $pkg $mode: the build failed"; tail -20 "$work/$mode.out"; fail=1; }
+		if [ $st != 0 ]; then
+			# what the failure needs to be understood later (issue 20: a libpipeline
+			# run once said "cannot find input file: Makefile.in", never reproduced)
+			echo "FAIL: $pkg $mode: the build failed"
+			tail -20 "$work/$mode.out"
+			echo "--- config.log, last lines:"
+			tail -30 "$work/b/config.log" 2>/dev/null
+			echo "--- the build directory:"
+			ls -la --time-style=full-iso "$work/b" | head -60
+			keep=$(mktemp -d /tmp/uspawn-configure-failed.XXXXXX) &&
+				cp -a "$work/b" "$work/$mode.out" "$keep/" && echo "--- kept in $keep"
+			fail=1
+		fi
 		if [ -f "$work/stats" ] && grep -v '^native' "$work/stats" | sort | uniq -c | grep .; then
 			echo "FAIL: $pkg $mode: not everything ran natively"
 			fail=1
