@@ -94,6 +94,7 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 		return NULL;
 	memset(u, 0, sizeof *u);
 	job_seed(&u->events, u->records, HANDLE_RECORDS);
+	events_seed(&u->events, u->queue, HANDLE_EVENTS);
 	if (!o.ring_entries)
 		o.ring_entries = 256;
 	if (!o.registered_files)
