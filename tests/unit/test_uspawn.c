@@ -1035,10 +1035,15 @@ START_TEST(wait_faults_after_fork)
 		ck_assert_int_eq(ev.type, USPAWN_EV_EXIT);
 		ck_assert_int_eq(ev.status, 0);
 #if !defined(__SANITIZE_ADDRESS__)
-		/* (under ASan its shadow pages, written after a fork, fault too) */
-		/* the spawn: the handle's page, at most (it may share one the fork wrote) */
-		ck_assert_int_le(spawned - before, 1);
-		ck_assert_int_eq(reaped - spawned, 0);
+		/*
+		 * (under ASan its shadow pages, written after a fork, fault too;
+		 * without a ring poll.c allocates an op per poll: not counted)
+		 */
+		if (!noring()) {
+			/* the spawn: the handle's page, at most (it may share one the fork wrote) */
+			ck_assert_int_le(spawned - before, 1);
+			ck_assert_int_eq(reaped - spawned, 0);
+		}
 #else
 		(void)before, (void)spawned, (void)reaped;
 #endif
