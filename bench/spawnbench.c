@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -189,6 +190,45 @@ static uint64_t sample(struct bench *b, const struct method *m)
 	return t1 - t0;
 }
 
+/*
+ * Page faults of one sample, counted in a pass of its own (not timed: the
+ * getrusage calls would be in the window). spawn: the parent's, from the
+ * spawn call until it returns; after: the parent's while it reads the
+ * stamp and reaps; child: the child's whole life, before its exec (its
+ * copy-on-write faults in our memory) and after it (child_stamp's own,
+ * the same for every method).
+ */
+struct faults {
+	double spawn, after, child;
+};
+
+static long minflt(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return ru.ru_minflt;
+}
+
+static void sample_faults(struct bench *b, const struct method *m, struct faults *f)
+{
+	struct timespec ts;
+	long c0 = minflt(RUSAGE_CHILDREN), p0 = minflt(RUSAGE_SELF);
+	pid_t pid = m->spawn(b, m);
+	long p1 = minflt(RUSAGE_SELF);
+
+	if (pid < 0)
+		die(m->name);
+	if (read(b->rfd, &ts, sizeof ts) != sizeof ts) {
+		fprintf(stderr, "spawnbench: %s: the child sent no timestamp\n", m->name);
+		exit(1);
+	}
+	reap(b, m, pid);
+	f->spawn += (double)(p1 - p0);
+	f->after += (double)(minflt(RUSAGE_SELF) - p1);
+	f->child += (double)(minflt(RUSAGE_CHILDREN) - c0);
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -275,9 +315,12 @@ static void enter_state(int state, char **mem)
 	}
 }
 
+static unsigned fault_runs = 50; /* --fault-runs */
+
 static void latency(struct bench *b, struct method **m, unsigned nm, unsigned runs, int tsv)
 {
 	static struct stat2 res[N_ALL][3];
+	static struct faults flt[N_ALL][3];
 	uint64_t *v = malloc(nm * runs * sizeof *v);
 	char *mem = NULL;
 
@@ -290,15 +333,27 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 				v[i * runs + r] = sample(b, m[i]);
 		for (unsigned i = 0; i < nm; i++)
 			res[i][state] = summarize(v + i * runs, runs);
+		/* the same rotation again, counted, not timed */
+		for (unsigned r = 0; r < fault_runs; r++)
+			for (unsigned i = 0; i < nm; i++)
+				sample_faults(b, m[i], &flt[i][state]);
 	}
 	munmap(mem, big_bytes);
 	free(v);
+	for (unsigned i = 0; i < nm; i++)
+		for (int s = 0; s < 3 && fault_runs; s++) {
+			flt[i][s].spawn /= fault_runs;
+			flt[i][s].after /= fault_runs;
+			flt[i][s].child /= fault_runs;
+		}
 	if (tsv) {
-		printf("method\tstate\tmin_us\tmedian_us\n");
+		printf("method\tstate\tmin_us\tmedian_us\tfaults_spawn\tfaults_after\tfaults_"
+		       "child\n");
 		for (unsigned i = 0; i < nm; i++)
 			for (int s = 0; s < 3; s++)
-				printf("%s\t%s\t%.1f\t%.1f\n", m[i]->name, state_names[s],
-				       res[i][s].min_us, res[i][s].median_us);
+				printf("%s\t%s\t%.1f\t%.1f\t%.2f\t%.2f\t%.2f\n", m[i]->name,
+				       state_names[s], res[i][s].min_us, res[i][s].median_us,
+				       flt[i][s].spawn, flt[i][s].after, flt[i][s].child);
 		return;
 	}
 	int ref = -1;
@@ -315,6 +370,21 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 		for (int s = 0; s < 3; s++)
 			printf(" %10.1f / %8.1f", res[i][s].min_us, res[i][s].median_us);
 		printf("\n");
+	}
+	if (fault_runs) {
+		printf("\nminor page faults per spawn, mean of %u more interleaved runs (not "
+		       "timed):\n"
+		       "parent in the spawn call + parent after it (stamp, reap) + child (all "
+		       "its life)\n",
+		       fault_runs);
+		printf("%-14s %21s %21s %21s\n", "method", "base", "1GiB", "1GiB-touched");
+		for (unsigned i = 0; i < nm; i++) {
+			printf("%-14s", m[i]->name);
+			for (int s = 0; s < 3; s++)
+				printf(" %6.2f + %4.2f + %5.2f", flt[i][s].spawn, flt[i][s].after,
+				       flt[i][s].child);
+			printf("\n");
+		}
 	}
 	if (ref < 0)
 		return;
@@ -423,6 +493,8 @@ static void usage(int code)
 		"  --parallel P    children in flight in throughput mode (default 8)\n"
 		"  --rounds R      throughput rounds per method (default 5)\n"
 		"  --size MIB      the big parent's extra memory (default 1024)\n"
+		"  --fault-runs N  latency mode: N more interleaved runs per state that\n"
+		"                  count page faults per spawn, untimed (default 50, 0: none)\n"
 		"Exit status: 0 ok, 1 a spawn failed, 2 bad usage.\n",
 		default_methods);
 	exit(code);
@@ -461,15 +533,11 @@ static int finish(struct bench *b)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"runs", required_argument, 0, 'r'},
-		{"methods", required_argument, 0, 'm'},
-		{"format", required_argument, 0, 'f'},
-		{"throughput", required_argument, 0, 't'},
-		{"parallel", required_argument, 0, 'p'},
-		{"rounds", required_argument, 0, 'R'},
-		{"size", required_argument, 0, 's'},
-		{"help", no_argument, 0, 'h'},
-		{0, 0, 0, 0},
+		{"runs", required_argument, 0, 'r'},     {"methods", required_argument, 0, 'm'},
+		{"format", required_argument, 0, 'f'},   {"throughput", required_argument, 0, 't'},
+		{"parallel", required_argument, 0, 'p'}, {"rounds", required_argument, 0, 'R'},
+		{"size", required_argument, 0, 's'},     {"fault-runs", required_argument, 0, 'F'},
+		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
 	};
 	unsigned runs = 2000, total = 0, par = 8, rounds = 5;
 	const char *list = default_methods;
@@ -499,6 +567,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			big_bytes = (size_t)atol(optarg) << 20;
+			break;
+		case 'F':
+			fault_runs = (unsigned)atoi(optarg);
 			break;
 		case 'h':
 			usage(0);

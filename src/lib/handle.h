@@ -48,10 +48,14 @@ static inline enum tag tag_of(uint64_t data)
 /* The handler of a completion: p is its user_data without the tag. */
 typedef void (*ring_done_fn)(struct uspawn *u, void *p, int res);
 
-/* Job records inside the handle: one running, one whose EXIT is being taken. */
-#define HANDLE_RECORDS 2
+/*
+ * Job records and queued events inside the handle, on its page: enough for
+ * eight jobs in flight (a -j8 build) and their EXIT events.
+ */
+#define HANDLE_RECORDS 8
+#define HANDLE_EVENTS  16
 /* The handle's alignment: its size or more, so that it lies on one page. */
-#define HANDLE_ALIGN 1024
+#define HANDLE_ALIGN 4096
 
 struct uspawn {
 	/* core: what the caller has not collected */
@@ -89,10 +93,13 @@ struct uspawn {
 	void (*settle)(struct uspawn *u, struct job *job);
 
 	/*
-	 * Job records on the handle's page: a spawn writes this page anyway,
-	 * and after a fork of the caller's each page it writes costs a fault.
+	 * Job records and the event queue's first buffer on the handle's
+	 * page: a spawn writes this page anyway, and after a fork of the
+	 * caller's each page it writes costs a copy-on-write fault (issue 17:
+	 * the queue on a heap page of its own cost one more per spawn).
 	 */
 	struct job records[HANDLE_RECORDS];
+	struct queued queue[HANDLE_EVENTS];
 };
 
 /* A completion, to the handler of its tag (TAG_IGNORE has none). */

@@ -94,6 +94,7 @@ struct uspawn *uspawn_open(const struct uspawn_opts *opts)
 		return NULL;
 	memset(u, 0, sizeof *u);
 	job_seed(&u->events, u->records, HANDLE_RECORDS);
+	events_seed(&u->events, u->queue, HANDLE_EVENTS);
 	if (!o.ring_entries)
 		o.ring_entries = 256;
 	if (!o.registered_files)
@@ -237,7 +238,8 @@ static int cmd_uses_ring(const struct uspawn_cmd *c)
 /* direct: the one job is reaped by run_direct (reap_block), not the ring; its job is put there */
 static int submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n, struct job **direct)
 {
-	struct job *stack_jobs[64];
+	/* 16, not more: after a fork of the caller's every stack page the spawn reaches faults */
+	struct job *stack_jobs[16];
 	int need_ring = 0, r;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -247,7 +249,7 @@ static int submit(struct uspawn *u, const struct uspawn_cmd *cmds, unsigned n, s
 	}
 	if (!direct && need_ring && (r = ring_ready(u)) < 0)
 		return r;
-	struct job **jobs = n <= 64 ? stack_jobs : malloc(n * sizeof *jobs);
+	struct job **jobs = n <= 16 ? stack_jobs : malloc(n * sizeof *jobs);
 	if (!jobs)
 		return -ENOMEM;
 	for (unsigned i = 0; i < n; i++) {

@@ -64,12 +64,21 @@ struct job {
 	void *engine_hold;
 };
 
-struct queued;
+struct queued {
+	struct uspawn_event ev;
+	struct job *rearm; /* OUTPUT: the job whose read goes again after delivery */
+};
 
 /* Events not collected yet, oldest first. */
 struct events {
 	struct queued *q;
 	unsigned head, len, cap;
+	/*
+	 * The first buffer, events_seed's (the handle's own, on its page):
+	 * kept for good, q only leaves it when more are queued than it holds.
+	 * No write to the allocator's pages per job (see spare).
+	 */
+	struct queued *seed;
 	/* jobs whose EXIT is queued; the caller may still read their OUTPUT buffers */
 	struct job *done;
 	/*
@@ -82,6 +91,8 @@ struct events {
 	unsigned n_spare;
 };
 
+/* The queue's first buffer (n entries, the caller's memory, kept until events_fini). */
+void events_seed(struct events *e, struct queued *buf, unsigned n);
 /*
  * Queue an event. rearm: the job whose capture read goes again once the
  * caller has had this OUTPUT chunk (events_pop hands it back), else NULL.

@@ -4,10 +4,12 @@
 
 #include "core/core.h"
 
-struct queued {
-	struct uspawn_event ev;
-	struct job *rearm; /* OUTPUT: the job whose read goes again after delivery */
-};
+void events_seed(struct events *e, struct queued *buf, unsigned n)
+{
+	e->q = e->seed = buf;
+	e->cap = n;
+	e->head = e->len = 0;
+}
 
 void events_push(struct events *e, const struct uspawn_event *ev, struct job *rearm)
 {
@@ -18,7 +20,8 @@ void events_push(struct events *e, const struct uspawn_event *ev, struct job *re
 			abort(); /* losing an exit would leave a job unaccounted for */
 		for (unsigned i = 0; i < e->len; i++)
 			n[i] = e->q[(e->head + i) % e->cap];
-		free(e->q);
+		if (e->q != e->seed)
+			free(e->q);
 		e->q = n;
 		e->cap = cap;
 		e->head = 0;
@@ -46,6 +49,7 @@ void events_fini(struct events *e)
 		if (!job->resident)
 			free(job);
 	}
-	free(e->q);
+	if (e->q != e->seed)
+		free(e->q);
 	*e = (struct events){0};
 }

@@ -143,7 +143,8 @@ unsigned plan_action_index(const struct child_plan *plan, const int child_fds[2]
 void plan_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds, unsigned n,
 		plan_spawn_fn fn, int block)
 {
-	sigset_t all, old;
+	unsigned long all = ~0ul; /* the kernel's mask: 64 signals, 8 bytes (see below) */
+	sigset_t old;
 
 	if (!block) {
 		for (unsigned i = 0; i < n; i++)
@@ -157,7 +158,7 @@ void plan_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cm
 	 * (its signals are sent to our threads, never to the child, and wait
 	 * at most for the batch).
 	 */
-	memset(&all, 0xff, sizeof all); /* sigfillset leaves libc's out too */
+	/* all ones, not sigfillset, which leaves libc's out too */
 	sigemptyset(&old);
 	sys4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &old, 8);
 	for (unsigned i = 0; i < n; i++)

@@ -22,6 +22,7 @@
 #include "engine/clone.h"
 #include "engine/engine.h"
 #include "engine/plan.h"
+#include "engine/sys.h"
 
 /* 1: clone3 with CLONE_CLEAR_SIGHAND works; -1: it does not; 0: not tried */
 static int clone3_state;
@@ -142,10 +143,21 @@ void vfork_spawn_job(struct uspawn *u, struct job *job, const struct uspawn_cmd 
 
 int clone_sigchld_not_ours(void)
 {
-	struct sigaction sa;
+	/*
+	 * The kernel's sigaction (32 bytes), not libc's (152, and as much
+	 * again inside sigaction()): the spawn's frames stay shallow, as
+	 * after a fork of the caller's each stack page they reach costs a
+	 * copy-on-write fault.
+	 */
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		unsigned long mask;
+	} sa;
 
-	return sigaction(SIGCHLD, NULL, &sa) == 0 &&
-	       (sa.sa_handler != SIG_DFL || (sa.sa_flags & SA_NOCLDWAIT));
+	return sys4(SYS_rt_sigaction, SIGCHLD, NULL, &sa, sizeof sa.mask) == 0 &&
+	       (sa.handler != (void *)SIG_DFL || (sa.flags & SA_NOCLDWAIT));
 }
 
 static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn_cmd *cmds,
