@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -1018,7 +1019,14 @@ START_TEST(wait_faults_after_fork)
 	c.path = "/bin/true";
 	c.argv = argv;
 	ck_assert_int_eq(uspawn_run(u, &c, &ev), 0); /* the ring and the pages are set up */
-	for (int round = 0; round < 3; round++) {
+	/*
+	 * The fewest faults over five rounds: a round may take a fault that is
+	 * not ours (a page the kernel reclaimed or khugepaged moved while the
+	 * machine is loaded: seen once in CI), a fault the library causes comes
+	 * back every round.
+	 */
+	long spawn_min = LONG_MAX, reap_min = LONG_MAX;
+	for (int round = 0; round < 5; round++) {
 		pid_t pid = fork();
 		if (pid == 0)
 			_exit(0);
@@ -1034,20 +1042,24 @@ START_TEST(wait_faults_after_fork)
 		ck_assert_int_eq(n, 1);
 		ck_assert_int_eq(ev.type, USPAWN_EV_EXIT);
 		ck_assert_int_eq(ev.status, 0);
-#if !defined(__SANITIZE_ADDRESS__)
-		/*
-		 * (under ASan its shadow pages, written after a fork, fault too;
-		 * without a ring poll.c allocates an op per poll: not counted)
-		 */
-		if (!noring()) {
-			/* the spawn: the handle's page, at most (it may share one the fork wrote) */
-			ck_assert_int_le(spawned - before, 1);
-			ck_assert_int_eq(reaped - spawned, 0);
-		}
-#else
-		(void)before, (void)spawned, (void)reaped;
-#endif
+		if (spawned - before < spawn_min)
+			spawn_min = spawned - before;
+		if (reaped - spawned < reap_min)
+			reap_min = reaped - spawned;
 	}
+#if !defined(__SANITIZE_ADDRESS__)
+	/*
+	 * (under ASan its shadow pages, written after a fork, fault too;
+	 * without a ring poll.c allocates an op per poll: not counted)
+	 */
+	if (!noring()) {
+		/* the spawn: the handle's page, at most (it may share one the fork wrote) */
+		ck_assert_int_le(spawn_min, 1);
+		ck_assert_int_eq(reap_min, 0);
+	}
+#else
+	(void)spawn_min, (void)reap_min;
+#endif
 	free(pad);
 	uspawn_close(u);
 }
