@@ -5,7 +5,6 @@
  */
 #include <check.h>
 #include <errno.h>
-#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
@@ -940,10 +939,17 @@ START_TEST(sigchld_handler_reaps_everything)
 }
 END_TEST
 
+/*
+ * Faults so far. getrusage is called twice: the first call's copy out may
+ * fault (the struct straddled a stack page that a fork write-protected, seen
+ * in perf trace in about one CI run in three), and that fault would only
+ * show in the next reading, as if the spawn measured had taken it.
+ */
 static long minor_faults(int who)
 {
 	struct rusage ru;
 
+	getrusage(who, &ru);
 	getrusage(who, &ru);
 	return ru.ru_minflt;
 }
@@ -1019,14 +1025,7 @@ START_TEST(wait_faults_after_fork)
 	c.path = "/bin/true";
 	c.argv = argv;
 	ck_assert_int_eq(uspawn_run(u, &c, &ev), 0); /* the ring and the pages are set up */
-	/*
-	 * The fewest faults over five rounds: a round may take a fault that is
-	 * not ours (a page the kernel reclaimed or khugepaged moved while the
-	 * machine is loaded: seen once in CI), a fault the library causes comes
-	 * back every round.
-	 */
-	long spawn_min = LONG_MAX, reap_min = LONG_MAX;
-	for (int round = 0; round < 5; round++) {
+	for (int round = 0; round < 3; round++) {
 		pid_t pid = fork();
 		if (pid == 0)
 			_exit(0);
@@ -1042,24 +1041,20 @@ START_TEST(wait_faults_after_fork)
 		ck_assert_int_eq(n, 1);
 		ck_assert_int_eq(ev.type, USPAWN_EV_EXIT);
 		ck_assert_int_eq(ev.status, 0);
-		if (spawned - before < spawn_min)
-			spawn_min = spawned - before;
-		if (reaped - spawned < reap_min)
-			reap_min = reaped - spawned;
-	}
 #if !defined(__SANITIZE_ADDRESS__)
-	/*
-	 * (under ASan its shadow pages, written after a fork, fault too;
-	 * without a ring poll.c allocates an op per poll: not counted)
-	 */
-	if (!noring()) {
-		/* the spawn: the handle's page, at most (it may share one the fork wrote) */
-		ck_assert_int_le(spawn_min, 1);
-		ck_assert_int_eq(reap_min, 0);
-	}
+		/*
+		 * (under ASan its shadow pages, written after a fork, fault too;
+		 * without a ring poll.c allocates an op per poll: not counted)
+		 */
+		if (!noring()) {
+			/* the spawn: the handle's page, at most (it may share one the fork wrote) */
+			ck_assert_int_le(spawned - before, 1);
+			ck_assert_int_eq(reaped - spawned, 0);
+		}
 #else
-	(void)spawn_min, (void)reap_min;
+		(void)before, (void)spawned, (void)reaped;
 #endif
+	}
 	free(pad);
 	uspawn_close(u);
 }
