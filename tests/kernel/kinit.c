@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /init of the test VM: mount the usual file systems, bring up lo, let
- * every uid use /dev/ram0, make /tmp/suid-ids (khelper, set-uid 2000), run
+ * every uid use /dev/ram0, give each command line a fresh /tmp with
+ * /tmp/suid-ids in it (khelper, set-uid 2000), run
  * the test programs named by USPAWN_TESTS (a ';'-separated list of command
  * lines, words split on ','; leading NAME=value words set the program's
  * environment, and USPAWN_RUN_UID=N runs it as uid and gid N; default
@@ -102,7 +103,19 @@ static void setup(void)
 		close(fd);
 	/* O_DIRECT on brd for every uid */
 	chmod("/dev/ram0", 0666);
-	/* a set-uid program owned by another uid than root or the tests' */
+}
+
+/*
+ * Each command line gets a /tmp of its own: the tests use fixed names
+ * there, and files a root line leaves behind (0644, in a sticky /tmp)
+ * cannot be truncated or removed by a uid-1000 line that follows. Then
+ * make /tmp/suid-ids, a set-uid program owned by another uid than root or
+ * the tests'.
+ */
+static void fresh_tmp(void)
+{
+	umount2("/tmp", MNT_DETACH);
+	mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777");
 	int in = open("/bin/khelper", O_RDONLY),
 	    out = open("/tmp/suid-ids", O_WRONLY | O_CREAT, 0755);
 	char buf[65536];
@@ -161,13 +174,13 @@ int main(void)
 	mkdir("/tmp", 01777);
 	mount("proc", "/proc", "proc", 0, NULL);
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
-	mount("tmpfs", "/tmp", "tmpfs", 0, NULL);
 	setenv("PATH", "/bin", 1);
 	setup();
 
 	char *save, *line = strtok_r(list, ";", &save);
 	for (; line; line = strtok_r(NULL, ";", &save)) {
 		char *copy = strdup(line);
+		fresh_tmp();
 		int st = run(copy);
 		if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0)) {
 			printf("# FAILED: %s (status %#x)\n", line, st);

@@ -6,10 +6,15 @@
  * unprivileged uid; cases that need root say so and skip. Each case runs
  * in a forked child, so that the no_new_privs, seccomp filters, uids and
  * namespaces it takes on stay out of the next case.
- *   ksecurity [CASE...]   copy seccomp setid audit ptrace pdeath oom rlimit (all)
+ *   ksecurity [CASE...]   copy seccomp setid audit ptrace pdeath oom rlimit
+ *                         landlock (all)
+ * USPAWN_REQUIRE_LANDLOCK=1: a kernel without Landlock fails the landlock
+ * case instead of skipping it (the debug kernel has Landlock).
  */
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/landlock.h>
 #include <linux/netlink.h>
 #include <linux/seccomp.h>
 #include <poll.h>
@@ -775,15 +780,155 @@ static void rlimit_case(void)
 		 fork_errno ? strerror(fork_errno) : "works", s.clone_res, s.exec_res);
 }
 
+/*
+ * landlock: an LSM policy applies to a ring EXEC as to execve(2). The case
+ * gets an io-wq worker, copies a helper to /tmp, then restricts this thread
+ * alone (no_new_privs, a Landlock ruleset that handles EXECUTE and allows
+ * it only beneath /bin). execve(2) of the copy must fail with EACCES, and
+ * so must an inline, an IOSQE_ASYNC (the worker predates the ruleset) and
+ * a drained CLONE -> EXEC of it, the child killed without exec; /bin/true
+ * still execs. Landlock is not in the CI kernels' config, only the debug
+ * kernel's: elsewhere the case skips.
+ */
+static const char ll_denied[] = "/tmp/ksecurity-landlock-true";
+
+static bool ll_copy(const char *from, const char *to)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n;
+
+	if (in < 0)
+		return false;
+	unlink(to);
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	if (out < 0) {
+		close(in);
+		return false;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	close(out);
+	return n == 0;
+}
+
+/* no_new_privs + a ruleset on this thread: EXECUTE only beneath /bin. */
+static int ll_restrict(void)
+{
+	struct landlock_ruleset_attr ra = {.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE};
+	struct landlock_path_beneath_attr pb = {.allowed_access = LANDLOCK_ACCESS_FS_EXECUTE};
+	int rs, err = 0;
+
+	rs = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
+	if (rs < 0)
+		return -errno;
+	pb.parent_fd = open("/bin", O_PATH | O_CLOEXEC);
+	if (pb.parent_fd < 0 ||
+	    syscall(SYS_landlock_add_rule, rs, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_landlock_restrict_self, rs, 0) < 0)
+		err = errno ? -errno : -EIO;
+	if (pb.parent_fd >= 0)
+		close(pb.parent_fd);
+	close(rs);
+	return err;
+}
+
+/* fork + execve(2) of path: the child's exit code is execve's errno. */
+static int ll_execve_errno(const char *path)
+{
+	static char *argv_t[] = {"true", NULL};
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		execve(path, argv_t, environ);
+		_exit(errno);
+	}
+	st = wait_pid(pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void landlock_sub(void)
+{
+	static const struct {
+		unsigned clone_flags, exec_flags;
+		const char *name;
+	} paths[] = {
+		{0, 0, "inline"},
+		{IOSQE_ASYNC, 0, "IOSQE_ASYNC"},
+		{0, IOSQE_IO_DRAIN, "drained"},
+	};
+	static char *argv_true[] = {"true", NULL};
+	const char *req = getenv("USPAWN_REQUIRE_LANDLOCK");
+	struct io_uring ring;
+	int abi, err, e;
+
+	abi = (int)syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0) {
+		if (req && *req == '1')
+			ktest_ok(0, "landlock: not in this kernel (%s), USPAWN_REQUIRE_LANDLOCK=1",
+				 strerror(errno));
+		else
+			printf("# landlock skipped: %s (not in this kernel's config)\n",
+			       strerror(errno));
+		return;
+	}
+	printf("# landlock ABI %d\n", abi);
+	if (!ll_copy("/bin/khelper", ll_denied)) {
+		ktest_ok(0, "landlock: copy /bin/khelper to %s: %s", ll_denied, strerror(errno));
+		return;
+	}
+	ring_or_die(&ring);
+	make_worker(&ring);
+	e = ll_execve_errno(ll_denied);
+	ktest_ok(e == 0, "landlock: before the ruleset, execve(2) of %s works (%d)", ll_denied, e);
+	err = ll_restrict();
+	if (err < 0) {
+		ktest_ok(0, "landlock: ruleset setup: %s", strerror(-err));
+		return;
+	}
+	e = ll_execve_errno(ll_denied);
+	ktest_ok(e == EACCES, "landlock: execve(2) of %s -> EACCES (%s)", ll_denied,
+		 e > 0 ? strerror(e) : "works");
+	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		unsigned cf = paths[i].clone_flags, ef = paths[i].exec_flags;
+		struct spawned s = spawn_flags(&ring, cf, ll_denied, argv_true, ef);
+
+		ktest_ok(s.clone_res > 0 && s.exec_res == -EACCES && s.status != -1 &&
+				 WIFSIGNALED(s.status) && WTERMSIG(s.status) == SIGKILL,
+			 "landlock: %s CLONE -> EXEC of the denied path: EXEC -EACCES, no exec "
+			 "(CLONE %d, EXEC %d, status %#x)",
+			 paths[i].name, s.clone_res, s.exec_res, s.status);
+		s = spawn_flags(&ring, cf, "/bin/true", argv_true, ef);
+		ktest_ok(s.clone_res > 0 && s.exec_res == 0 && exited(s.status, 0),
+			 "landlock: %s CLONE -> EXEC /bin/true (allowed) execs (CLONE %d, EXEC %d, "
+			 "status %#x)",
+			 paths[i].name, s.clone_res, s.exec_res, s.status);
+	}
+	io_uring_queue_exit(&ring);
+}
+
+static void landlock_case(void)
+{
+	in_child("landlock", landlock_sub);
+	unlink(ll_denied);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
 	bool own_process; /* changes the process for good: run it in a child */
 } cases[] = {
-	{"copy", copy_case, true},     {"seccomp", seccomp_case, false},
-	{"setid", setid_case, false},  {"audit", audit_case, false},
-	{"ptrace", ptrace_case, true}, {"pdeath", pdeath_case, true},
-	{"oom", oom_case, false},      {"rlimit", rlimit_case, true},
+	{"copy", copy_case, true},          {"seccomp", seccomp_case, false},
+	{"setid", setid_case, false},       {"audit", audit_case, false},
+	{"ptrace", ptrace_case, true},      {"pdeath", pdeath_case, true},
+	{"oom", oom_case, false},           {"rlimit", rlimit_case, true},
+	{"landlock", landlock_case, false},
 };
 
 int main(int argc, char **argv)
