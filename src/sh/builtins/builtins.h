@@ -19,6 +19,11 @@ struct bi_ctx {
 	const char *(*get)(void *ctx, const char *name, size_t n);
 	int (*set)(void *ctx, const char *name, size_t n, const char *value);
 	void *ctx;
+	/*
+	 * kill's %job: the pid of the job's first process, or 0 after the
+	 * shell's message for a name that is no job; NULL: no job table
+	 */
+	long (*job)(void *ctx, const char *name);
 };
 
 /* names.c: the builtin called name's place in list.h, -1 when it is none */

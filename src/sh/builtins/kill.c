@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * dash's kill: -s NAME, -NAME, -NUMBER, -l [status]; pids and process
- * groups (-pid). Jobs (%n) exist only in the interpreter's job table: with
- * none, the messages are dash's for an empty table.
+ * groups (-pid). Jobs (%n) exist only in the interpreter's job table (the
+ * context's job()): dash signals the job's process group, -(its first
+ * pid), which without job control does not exist. With no table, the
+ * messages are dash's for an empty one.
  */
 #include <errno.h>
 #include <signal.h>
@@ -172,13 +174,20 @@ int bi_kill(struct bi_ctx *c, int argc, char **argv)
 	for (; *argv; argv++) {
 		const char *arg = *argv, *digits = arg[0] == '-' ? arg + 1 : arg;
 		intmax_t pid;
-		if (arg[0] == '%')
-			return job_error(c, arg);
-		if (bi_strtomax(digits, &pid) < 0 || pid < 0 || pid > INT32_MAX) {
+		if (arg[0] == '%') {
+			if (!c->job)
+				return job_error(c, arg);
+			long first = c->job(c->ctx, arg);
+			if (!first)
+				return 2;
+			pid = -first;
+		} else if (bi_strtomax(digits, &pid) < 0 || pid < 0 || pid > INT32_MAX) {
 			bi_error(c, "kill", "Illegal number: ", digits, NULL);
 			return 2;
+		} else if (arg[0] == '-') {
+			pid = -pid;
 		}
-		if (kill(arg[0] == '-' ? -(pid_t)pid : (pid_t)pid, signo) < 0) {
+		if (kill((pid_t)pid, signo) < 0) {
 			bi_error(c, "kill", kill_error(errno), "\n", NULL);
 			status = 1;
 		}

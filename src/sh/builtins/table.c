@@ -10,6 +10,7 @@
 #include <string.h>
 #include "builtins/builtins.h"
 #include "builtins/shell.h"
+#include "eval/jobs.h"
 
 /* the builtins of builtins.h: variables through the shell */
 static const char *ctx_get(void *ctx, const char *name, size_t n)
@@ -38,7 +39,26 @@ MODULE(printf)
 MODULE(echo)
 MODULE(read)
 MODULE(umask)
-MODULE(kill)
+
+/* kill's %job: dash's lookup, then the job's first process */
+static long ctx_job(void *ctx, const char *name)
+{
+	struct job *j = jobs_find(ctx, name, 0);
+
+	return j ? j->ps[0].pid : 0;
+}
+
+/*
+ * kill: dash collected what had ended after the command before (a pid
+ * reaped is no longer there to signal, a zombie still is)
+ */
+static int m_kill(struct shell *sh, int argc, char **argv)
+{
+	struct bi_ctx c = {sh->arg0, sh->lineno, ctx_get, ctx_set, sh, ctx_job};
+
+	jobs_reap_due();
+	return bi_kill(&c, argc, argv);
+}
 MODULE(times)
 MODULE(ulimit)
 

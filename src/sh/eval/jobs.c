@@ -192,6 +192,20 @@ void jobs_reap(void)
 	}
 }
 
+/*
+ * dash's reap after each builtin, function or assignment (when a SIGCHLD
+ * came): the background jobs that have ended are collected, so a loop of
+ * builtins sees a finished job's pid gone
+ */
+void jobs_reap_bg(void)
+{
+	for (unsigned i = 0; i < njobs; i++)
+		if (jobtab[i].used && !jobtab[i].done) {
+			jobs_reap();
+			return;
+		}
+}
+
 /* reaping dash did after a foreground command uring-sh could not see end */
 void jobs_reap_due(void)
 {

@@ -39,6 +39,8 @@ void jobs_pipe(int delta);
 void jobs_reap(void);
 /* the same, when a foreground command ran since the last reap */
 void jobs_reap_due(void);
+/* after a builtin, function or assignment: collect ended background jobs */
+void jobs_reap_bg(void);
 /* in a forked child: dash starts a subshell with an empty job table */
 void jobs_clear(void);
 

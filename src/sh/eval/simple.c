@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "decide/decide.h"
 #include "eval/eval.h"
+#include "eval/jobs.h"
 
 static void free_fields(struct strvec *sv)
 {
@@ -254,6 +255,7 @@ static int assign_only(struct shell *sh, struct simple *c)
 	do_assigns(sh, c, 0);
 	trace(sh, c, -1);
 	simple_done(sh, c);
+	jobs_reap_bg();
 	return ev.back_status;
 }
 
@@ -445,6 +447,9 @@ int eval_simple(struct shell *sh, struct node *n)
 		status = func_call(sh, r.func, c.av.v);
 	else
 		status = run_external(sh, &c);
+	/* dash's waitforjob(NULL) after a builtin or function */
+	if (r.b || r.func)
+		jobs_reap_bg();
 	simple_done(sh, &c);
 	EV_UNWIND_END(up);
 	return status;
@@ -518,11 +523,16 @@ static int external_lookup(struct shell *sh, struct node *n, struct simple *c, s
 	resolve(sh, c->av.v[0], 0, &r);
 	if (r.b || r.func)
 		return 0;
-	/* PATH=... would change (and clear the table of) this shell, not a child */
-	for (unsigned i = 0; i < n->u.simple.nassigns; i++)
-		if (n->u.simple.assigns[i].n == 4 &&
-		    !memcmp(n->u.simple.assigns[i].name, "PATH", 4))
+	/*
+	 * PATH=... would change (and clear the table of) this shell, not a
+	 * child; a read-only variable's assignment fails in dash's child
+	 */
+	for (unsigned i = 0; i < n->u.simple.nassigns; i++) {
+		const struct assign *as = &n->u.simple.assigns[i];
+		if ((as->n == 4 && !memcmp(as->name, "PATH", 4)) ||
+		    (shvar_flags(sh, as->name, as->n) & SHVAR_READONLY))
 			return 0;
+	}
 	*pathvar = eval_pathvar(sh);
 	/* dash's child looks it up: its table is used, never added to */
 	return cmdtable_lookup(sh, c->av.v[0], *pathvar, CMD_TABLE, lk) >= 0;

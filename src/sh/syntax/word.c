@@ -463,8 +463,9 @@ static void arith(struct psr *P, struct wbuf *b, int quoted)
 
 /*
  * `...`: the text up to the closing backquote, with \$ \` \\ (and \" inside
- * double quotes) unescaped, parsed on its own as dash does; what follows
- * the first complete list inside is ignored, as dash ignores it.
+ * double quotes, $((...)) and an unquoted here-document) unescaped, parsed
+ * on its own as dash does; what follows the first complete list inside is
+ * ignored, as dash ignores it.
  */
 static void backquote(struct psr *P, struct wbuf *b, int quoted, int dq)
 {
@@ -662,7 +663,9 @@ void word_read(struct psr *P, struct wbuf *b, int mode)
 		} else if (c == '$') {
 			dollar(P, b, mode);
 		} else if (c == '`') {
-			backquote(P, b, q, mode == M_DQ || mode == M_VARDQ);
+			/* dash's "dblquote": inside "...", ${x-...} in quotes,
+			 * $((...)) and a here-document, not in a trim pattern */
+			backquote(P, b, q, mode == M_DQ || mode == M_VARDQ || mode == M_ARITH);
 		} else if (mode == M_UNQ || mode == M_DQ) {
 			/* the run of plain characters, at once (the most of any line) */
 			size_t n = 1;
@@ -730,7 +733,7 @@ static void heredoc_expanded(struct psr *P, struct heredoc *h, struct wbuf *b)
 		} else if (c == '$') {
 			dollar(P, b, M_HEREDOC);
 		} else if (c == '`') {
-			backquote(P, b, 1, 0);
+			backquote(P, b, 1, 1);
 		} else {
 			wbuf_char(P, b, c, 1);
 			lex_adv(P);
