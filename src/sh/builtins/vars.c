@@ -44,8 +44,8 @@ static int declare(struct shell *sh, int argc, char **argv, unsigned flag, const
 	(void)argc;
 	if (bi_options(sh, argv, &i, "p", seen) < 0)
 		return 2;
-	if (!argv[i])
-		return bi_list_vars(sh, flag, prefix);
+	if (!argv[i] || seen['p'])
+		return bi_list_vars(sh, flag, prefix); /* dash: -p lists all, names ignored */
 	for (; argv[i]; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
