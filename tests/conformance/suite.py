@@ -197,6 +197,10 @@ def run_case(shell, case, work, extra_path):
     os.symlink(shell, os.path.join(shbin, "sh"))
     home = os.path.join(work, ".shbin", "home")
     os.makedirs(home)
+    # not .shbin itself: bash's rsh test copies /bin/sh into $TMPDIR, which
+    # would write through the symlink onto the shell under test
+    tmp = os.path.join(work, ".shbin", "tmp")
+    os.makedirs(tmp)
     sh = os.path.join(shbin, "sh")
     env = {
         "PATH": f"{shbin}:{extra_path}:/usr/local/bin:/usr/bin:/bin",
@@ -204,7 +208,7 @@ def run_case(shell, case, work, extra_path):
         "PWD": os.path.join(work, case.cwd) if case.cwd != "." else work,
         "LANG": "C",
         "THIS_SH": sh,
-        "TMPDIR": os.path.join(work, ".shbin"),
+        "TMPDIR": tmp,
         "BASH_TSTOUT": os.path.join(work, ".shbin", "tstout"),
     }
     for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
