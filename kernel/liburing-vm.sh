@@ -80,10 +80,11 @@ run_both() {
 	count=$(if [ $# -gt 0 ]; then echo $#; else ls "$work/bin" | wc -l; fi)
 	rc_stock=0
 	rc_patched=0
-	USPAWN_VM_TIMEOUT=${USPAWN_VM_TIMEOUT:-$((count * timeout / 4 + 600))} \
+	local bound=${USPAWN_VM_TIMEOUT:-$((count * timeout / 4 + 600))}
+	USPAWN_VM_TIMEOUT=$bound \
 		"$here/run-vm.sh" "$stock" "$bindir/liburing.cpio.gz" "$bindir/liburing-$tag-stock.log" "$words" &
 	pid_stock=$!
-	USPAWN_VM_TIMEOUT=${USPAWN_VM_TIMEOUT:-$((count * timeout / 4 + 600))} \
+	USPAWN_VM_TIMEOUT=$bound \
 		"$here/run-vm.sh" "$patched" "$bindir/liburing.cpio.gz" "$bindir/liburing-$tag-patched.log" "$words" ||
 		rc_patched=$?
 	wait $pid_stock || rc_stock=$?
@@ -134,19 +135,18 @@ if [ -n "$again" ]; then
 			"the differing tests again, stock did not: $bindir/liburing-again-patched.log" >&2
 		status=1
 	fi
+	# results_of KERNEL NAME: each result NAME had on KERNEL, first run and again
+	results_of() { awk -v n="$2" '$1 == n {print $2}' "$bindir/liburing-all-$1.txt" \
+		"$bindir/liburing-again-$1.txt"; }
 	for name in $(printf '%s\n' $again | sort -u); do
-		seen() { awk -v n="$name" '$1 == n {print $2}' "$bindir/liburing-all-$1.txt" \
-			"$bindir/liburing-again-$1.txt" | sort | uniq -c | awk '{printf " %sx%s", $2, $1}'; }
-		new=$(awk -v n="$name" '$1 == n {print $2}' "$bindir/liburing-all-patched.txt" \
-			"$bindir/liburing-again-patched.txt" | sort -u |
-			grep -vxF -f <(awk -v n="$name" '$1 == n {print $2}' "$bindir/liburing-all-stock.txt" \
-				"$bindir/liburing-again-stock.txt") || true)
+		seen="stock$(results_of stock "$name" | sort | uniq -c | awk '{printf " %sx%s", $2, $1}')"
+		seen="$seen, patched$(results_of patched "$name" | sort | uniq -c | awk '{printf " %sx%s", $2, $1}')"
+		new=$(results_of patched "$name" | sort -u | grep -vxF -f <(results_of stock "$name") || true)
 		if [ -n "$new" ]; then
-			echo "liburing-vm: $name: stock$(seen stock), patched$(seen patched)" >&2
+			echo "liburing-vm: $name: $seen" >&2
 			status=1
 		else
-			echo "liburing-vm: $name: stock$(seen stock), patched$(seen patched)" \
-				"(every patched result also on stock)"
+			echo "liburing-vm: $name: $seen (every patched result also on stock)"
 		fi
 	done
 fi
