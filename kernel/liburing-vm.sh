@@ -16,7 +16,11 @@
 # Prints the differing tests and a summary; exit 0 when the sets agree,
 # 77 when liburing's source or a tool is missing (ctest skips), 1 otherwise.
 # Tests that never finish under TCG on either kernel (kernel/liburing-slow.txt)
-# get USPAWN_LIBURING_SHORT seconds (default 30) instead of the timeout.
+# get USPAWN_LIBURING_SHORT seconds (default 30) instead of the timeout; some
+# of them do finish on a quiet machine (multicqes_drain.t passed in 20 s on
+# patched and timed out on stock, load 4, 2026-12-05), so their result is
+# not compared, only the kernel report check applies to them. A patched
+# "pass" is never a regression.
 # Environment: USPAWN_LIBURING_TIMEOUT (seconds per test, default 120),
 # USPAWN_LIBURING_TESTS (names to run, default all), USPAWN_LIBURING_JOBS.
 set -euo pipefail
@@ -74,7 +78,16 @@ export USPAWN_VM_MEM=${USPAWN_VM_MEM:-1G}
 run_both() {
 	local tag=$1 words count
 	shift
-	words="USPAWN_TESTS=KSUITE_LINKS=exec-target.t,KSUITE_SHORT=$short"
+	# sysctl.kernel.randomize_va_space=1: the heap of a static program starts
+	# anywhere in the gigabyte after its data (x86-64's brk randomization),
+	# and in ~2 % of runs inside the 16 MiB that syzkaller's reproducers map
+	# MAP_FIXED at 0x20000000; that mmap replaces malloc's heap and the test
+	# dies of SIGSEGV on either kernel (2 of 38 runs on stock, 2026-12-05).
+	# Level 1 keeps stack, mmap and vDSO randomization and puts brk right
+	# after the data, as for the dynamically linked programs liburing's
+	# tests are written for.
+	words="sysctl.kernel.randomize_va_space=1"
+	words="$words USPAWN_TESTS=KSUITE_LINKS=exec-target.t,KSUITE_SHORT=$short"
 	words="$words,KSUITE_SHORT_TIMEOUT=${USPAWN_LIBURING_SHORT:-30},/bin/ksuite,$timeout,/lu"
 	for name; do words="$words,$name"; done
 	count=$(if [ $# -gt 0 ]; then echo $#; else ls "$work/bin" | wc -l; fi)
@@ -119,6 +132,10 @@ while read -r name on_stock on_patched; do
 	[ -n "$name" ] || continue
 	if printf '%s\n' "$flaky" | grep -qx "$name"; then
 		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (listed flaky)"
+	elif printf '%s\n' "${short//:/$'\n'}" | grep -qx "$name"; then
+		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (listed slow: not compared)"
+	elif [ "$on_patched" = pass ]; then
+		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (a pass is no regression)"
 	else
 		again="$again $name $name $name"
 	fi
@@ -141,7 +158,8 @@ if [ -n "$again" ]; then
 	for name in $(printf '%s\n' $again | sort -u); do
 		seen="stock$(results_of stock "$name" | sort | uniq -c | awk '{printf " %sx%s", $2, $1}')"
 		seen="$seen, patched$(results_of patched "$name" | sort | uniq -c | awk '{printf " %sx%s", $2, $1}')"
-		new=$(results_of patched "$name" | sort -u | grep -vxF -f <(results_of stock "$name") || true)
+		new=$(results_of patched "$name" | sort -u | grep -vxF -f <(results_of stock "$name") |
+			grep -vx pass || true)
 		if [ -n "$new" ]; then
 			echo "liburing-vm: $name: $seen" >&2
 			status=1
