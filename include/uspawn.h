@@ -270,7 +270,13 @@ int uspawn_cancel_reads(struct uspawn *u, int fd);
  */
 int uspawn_ring_fd(struct uspawn *u);
 
-/* Spawn one job and wait for it; returns its EXIT event in *ev. */
+/*
+ * Spawn one job and wait for it; returns its EXIT event in *ev (the first
+ * EXIT with cmd->user_data). Events of other jobs that come in meanwhile
+ * stay queued, in their order, for uspawn_wait(); their captured output is
+ * not read further until they are collected. Like uspawn_wait(), it ends
+ * the validity of the OUTPUT data handed out before.
+ */
 int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *ev);
 
 /* A fresh cmd: zero, with empty signal sets. */

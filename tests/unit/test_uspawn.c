@@ -1060,6 +1060,62 @@ START_TEST(wait_faults_after_fork)
 }
 END_TEST
 
+/*
+ * uspawn_run() while another job runs: that job's EXIT, which comes in
+ * while uspawn_run() waits, stays queued for the next uspawn_wait().
+ * The other job holds the write end of the pipe uspawn_run()'s job
+ * reads, so it has exited before that job can.
+ */
+START_TEST(run_keeps_other_events)
+{
+	struct uspawn *u = open_handle(16);
+	int p[2];
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+
+	char *exit3[] = {"probe_child", "exit", "3", NULL};
+	struct uspawn_fa hold = {.op = USPAWN_FA_DUP2, .fd = 5, .src = p[1]};
+	struct uspawn_cmd a;
+	uspawn_cmd_init(&a);
+	a.argv = exit3;
+	a.path = PROBE_CHILD;
+	a.actions = &hold;
+	a.n_actions = 1;
+	a.user_data = 1;
+	ck_assert_int_eq(uspawn_submit(u, &a, 1), 1);
+	close(p[1]);
+
+	char *cat[] = {"probe_child", "cat", NULL};
+	struct uspawn_fa in[] = {
+		{.op = USPAWN_FA_DUP2, .fd = 0, .src = p[0]},
+		{.op = USPAWN_FA_OPEN, .fd = 1, .path = "/dev/null", .oflag = O_WRONLY},
+	};
+	struct uspawn_cmd b;
+	struct uspawn_event ev;
+	uspawn_cmd_init(&b);
+	b.argv = cat;
+	b.path = PROBE_CHILD;
+	b.actions = in;
+	b.n_actions = 2;
+	b.user_data = 2;
+	ck_assert_int_eq(uspawn_run(u, &b, &ev), 0);
+	close(p[0]);
+	ck_assert_int_eq(ev.user_data, 2);
+	ck_assert_int_eq(WEXITSTATUS(ev.status), 0);
+
+	ck_assert_uint_eq(uspawn_running(u), 1);
+	int got;
+	while ((got = uspawn_wait(u, &ev, 1, 10000)) == -EINTR)
+		;
+	ck_assert_int_eq(got, 1);
+	ck_assert_int_eq(ev.type, USPAWN_EV_EXIT);
+	ck_assert_int_eq(ev.user_data, 1);
+	ck_assert_int_eq(WEXITSTATUS(ev.status), 3);
+	ck_assert_uint_eq(uspawn_running(u), 0);
+	uspawn_close(u);
+	assert_no_children();
+}
+END_TEST
+
 START_TEST(ring_fd_readable_without_wait)
 {
 	/* a caller that polls the ring's fd sees the EXIT come before it waits */
@@ -1151,6 +1207,7 @@ int main(void)
 	tcase_add_test(tc, vfork_child_faults_after_fork);
 	tcase_add_test(tc, wait_faults_after_fork);
 	tcase_add_test(tc, ring_fd_readable_without_wait);
+	tcase_add_test(tc, run_keeps_other_events);
 	suite_add_tcase(s, tc);
 
 	SRunner *sr = srunner_create(s);

@@ -305,8 +305,6 @@ static int run_direct(struct uspawn *u, const struct uspawn_cmd *cmd, struct usp
 
 int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_event *out)
 {
-	uint64_t want = cmd->user_data;
-
 	if (!u->ring_up && !u->running && !(cmd->flags & USPAWN_NO_REAP) &&
 	    !cmd_uses_ring_output(cmd))
 		return run_direct(u, cmd, out);
@@ -314,18 +312,19 @@ int uspawn_run(struct uspawn *u, const struct uspawn_cmd *cmd, struct uspawn_eve
 
 	if (r < 0)
 		return r;
-	for (;;) {
-		struct uspawn_event ev;
-		r = uspawn_wait(u, &ev, 1, -1);
-		if (r == -EINTR)
-			continue;
-		if (r < 0)
+	release_delivered(u);
+	/* the other jobs' events stay queued, in their order, for uspawn_wait */
+	while (!events_take_exit(&u->events, cmd->user_data, out)) {
+		if (!u->ring_up)
+			return -EIO; /* cannot happen: with no ring, every event is queued */
+		r = ring_wait(u, -1);
+		if (r < 0 && r != -EINTR)
 			return r;
-		if (r == 1 && ev.type == USPAWN_EV_EXIT && ev.user_data == want) {
-			*out = ev;
-			return 0;
-		}
 	}
+	u->running--;
+	if (u->polled)
+		ring_submit(u);
+	return 0;
 }
 
 /* ---- registered files ---- */

@@ -100,6 +100,11 @@ void events_seed(struct events *e, struct queued *buf, unsigned n);
 void events_push(struct events *e, const struct uspawn_event *ev, struct job *rearm);
 /* The oldest event into *ev and its rearm job; 0 when there is none. */
 int events_pop(struct events *e, struct uspawn_event *ev, struct job **rearm);
+/*
+ * The first queued EXIT of user_data into *ev, taken out of the queue
+ * wherever it is (uspawn_run); 0 when none is queued.
+ */
+int events_take_exit(struct events *e, uint64_t user_data, struct uspawn_event *ev);
 /* The queue's memory and the spare job records (its done jobs are job_free_done's). */
 void events_fini(struct events *e);
 

@@ -41,6 +41,22 @@ int events_pop(struct events *e, struct uspawn_event *ev, struct job **rearm)
 	return 1;
 }
 
+int events_take_exit(struct events *e, uint64_t user_data, struct uspawn_event *ev)
+{
+	for (unsigned i = 0; i < e->len; i++) {
+		const struct queued *q = &e->q[(e->head + i) % e->cap];
+		if (q->ev.type != USPAWN_EV_EXIT || q->ev.user_data != user_data)
+			continue;
+		*ev = q->ev;
+		/* the later ones move up a place: the others keep their order */
+		for (; i + 1 < e->len; i++)
+			e->q[(e->head + i) % e->cap] = e->q[(e->head + i + 1) % e->cap];
+		e->len--;
+		return 1;
+	}
+	return 0;
+}
+
 void events_fini(struct events *e)
 {
 	while (e->spare) {
