@@ -495,6 +495,55 @@ START_TEST(signals_mask_and_handlers)
 }
 END_TEST
 
+/*
+ * A signal the job's mask blocks, sent while the child is between clone
+ * and exec, stays pending as it would after exec: it must not take the
+ * default action in the child (the parent's handler is reset there). A
+ * sibling floods our process group with SIGUSR1 while jobs that block it
+ * are spawned one at a time; every job must exit 0, none die of it.
+ */
+START_TEST(masked_signal_in_spawn_window)
+{
+	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
+	sigaction(SIGUSR1, &sa, NULL);
+	ck_assert_int_eq(setpgid(0, 0), 0); /* the flood stays in this group */
+	pid_t flood = fork();
+	ck_assert_int_ge(flood, 0);
+	if (flood == 0) {
+		signal(SIGUSR1, SIG_IGN);
+		for (;;)
+			kill(0, SIGUSR1);
+	}
+	struct uspawn *u = open_handle(0);
+	char *argv[] = {"probe_child", "exit", "0", NULL};
+	unsigned killed = 0, other = 0;
+	for (int i = 0; i < 100; i++) {
+		struct uspawn_cmd c;
+		struct uspawn_event ev;
+		probe_cmd(&c, argv, (uint64_t)i);
+		c.flags |= USPAWN_SIGMASK;
+		sigemptyset(&c.sigmask);
+		sigaddset(&c.sigmask, SIGUSR1);
+		ck_assert_int_eq(uspawn_submit(u, &c, 1), 1);
+		int got;
+		while ((got = uspawn_wait(u, &ev, 1, 10000)) == -EINTR)
+			;
+		ck_assert_int_eq(got, 1);
+		if (WIFSIGNALED(ev.status) && WTERMSIG(ev.status) == SIGUSR1)
+			killed++;
+		else if (!WIFEXITED(ev.status) || WEXITSTATUS(ev.status) != 0)
+			other++;
+	}
+	kill(flood, SIGKILL);
+	waitpid(flood, NULL, 0);
+	uspawn_close(u);
+	signal(SIGUSR1, SIG_DFL);
+	ck_assert_msg(killed == 0, "%u of 100 jobs killed by SIGUSR1 before exec", killed);
+	ck_assert_uint_eq(other, 0);
+	assert_no_children();
+}
+END_TEST
+
 START_TEST(process_group)
 {
 	char *argv[] = {"probe_child", "pgid", NULL};
@@ -1193,6 +1242,7 @@ int main(void)
 	tcase_add_test(tc, cwd_per_job);
 	tcase_add_test(tc, environment);
 	tcase_add_test(tc, signals_mask_and_handlers);
+	tcase_add_test(tc, masked_signal_in_spawn_window);
 	tcase_add_test(tc, process_group);
 	tcase_add_test(tc, threads_8x200);
 	tcase_add_test(tc, ten_thousand_through_small_ring);

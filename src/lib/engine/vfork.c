@@ -169,10 +169,14 @@ static void vfork_spawn(struct uspawn *u, struct job **jobs, const struct uspawn
 	 * child's handlers as it is made: none of ours can run in it, and a
 	 * signal before its exec does what it would do after (the default).
 	 * The signals need no blocking then, and the child keeps our mask:
-	 * three rt_sigprocmask calls fewer per batch and job.
+	 * three rt_sigprocmask calls fewer per batch and job. Not when a job
+	 * sets a mask of its own: a signal it blocks would take the default
+	 * action before its exec, where after it stays pending.
 	 */
-	int known = __atomic_load_n(&clone3_state, __ATOMIC_RELAXED) > 0;
-	plan_spawn(u, jobs, cmds, n, vfork_spawn_job, !known);
+	int block = __atomic_load_n(&clone3_state, __ATOMIC_RELAXED) <= 0;
+	for (unsigned i = 0; i < n && !block; i++)
+		block = !!(cmds[i].flags & USPAWN_SIGMASK);
+	plan_spawn(u, jobs, cmds, n, vfork_spawn_job, block);
 }
 
 static void vfork_fini(struct uspawn *u)
