@@ -18,8 +18,11 @@
  * traced), its system calls counted per spawn in three phases: the spawn
  * call, reading the stamp, reaping. A count, not a timing: it shows which
  * calls a method makes per spawn, e.g. the io_uring_enter calls of the
- * uring engine, or a fallback to clone3/vfork, where strace is missing.
+ * uring engine, or a fallback to clone3/vfork, where strace is missing;
+ * and the process's threads at the end (a request ever punted to io-wq
+ * leaves a worker thread).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -546,8 +549,27 @@ static const char *syscall_name(long nr)
 
 #define MAX_NR 512
 
-/* Trace child t until it marks the end; counts[phase][nr] += calls. */
-static void trace_child(pid_t t, unsigned long (*counts)[MAX_NR])
+/* Threads of process pid: an io-wq worker of its rings would be one more. */
+static int count_threads(pid_t pid)
+{
+	char path[64];
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * Trace child t until it marks the end; counts[phase][nr] += calls.
+ * Returns the child's thread count at the end.
+ */
+static int trace_child(pid_t t, unsigned long (*counts)[MAX_NR])
 {
 	int st, phase = PHASE_NONE, entry = 0;
 
@@ -579,8 +601,10 @@ static void trace_child(pid_t t, unsigned long (*counts)[MAX_NR])
 			counts[phase][nr]++;
 		}
 	}
+	int threads = count_threads(t);
 	kill(t, SIGKILL);
 	waitpid(t, &st, 0);
+	return threads;
 }
 
 static void syscalls(struct bench *b, struct method **m, unsigned nm, unsigned n, int tsv)
@@ -610,7 +634,7 @@ static void syscalls(struct bench *b, struct method **m, unsigned nm, unsigned n
 			mark(PHASE_END);
 			_exit(0);
 		}
-		trace_child(t, counts);
+		int threads = trace_child(t, counts);
 		for (int p = PHASE_SPAWN; p < PHASE_COUNT; p++) {
 			unsigned long total = 0;
 			for (int nr = 0; nr < MAX_NR; nr++)
@@ -630,6 +654,13 @@ static void syscalls(struct bench *b, struct method **m, unsigned nm, unsigned n
 			}
 			printf("\n");
 		}
+		/* a CLONE punted to io-wq would have left a worker thread */
+		if (tsv)
+			printf("%s\tthreads_after\t%d\tthe traced process's threads\n", m[i]->name,
+			       threads);
+		else
+			printf("%-14s %-10s %6d  the traced process's threads\n", m[i]->name,
+			       "threads", threads);
 	}
 }
 
