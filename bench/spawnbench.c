@@ -12,7 +12,17 @@
  * Throughput mode (--throughput N): N children that exit at once, at most
  * --parallel P in flight, per method; jobs per second (best and median of
  * --rounds rounds, interleaved).
+ *
+ * System call mode (--syscalls N): N spawns per method in a child traced
+ * with PTRACE_SYSCALL (no fork options: the spawned children are not
+ * traced), its system calls counted per spawn in three phases: the spawn
+ * call, reading the stamp, reaping. A count, not a timing: it shows which
+ * calls a method makes per spawn, e.g. the io_uring_enter calls of the
+ * uring engine, or a fallback to clone3/vfork, where strace is missing;
+ * and the process's threads at the end (a request ever punted to io-wq
+ * leaves a worker thread).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -24,8 +34,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -169,15 +181,31 @@ static void reap(struct bench *b, const struct method *m, pid_t pid)
 	}
 }
 
+/*
+ * --syscalls: the traced child marks where a phase begins with a
+ * getppid(2) whose unused arguments say which (the tracer reads them).
+ */
+#define MARK_MAGIC 0x5eedL
+enum { PHASE_NONE, PHASE_SPAWN, PHASE_READ, PHASE_REAP, PHASE_COUNT, PHASE_END = 99 };
+static int marking;
+
+static void mark(long phase)
+{
+	if (marking)
+		syscall(SYS_getppid, phase, MARK_MAGIC);
+}
+
 /* One latency sample, in ns. */
 static uint64_t sample(struct bench *b, const struct method *m)
 {
 	struct timespec ts;
+	mark(PHASE_SPAWN);
 	uint64_t t0 = now_ns();
 	pid_t pid = m->spawn(b, m);
 
 	if (pid < 0)
 		die(m->name);
+	mark(PHASE_READ);
 	ssize_t n;
 	while ((n = read(b->rfd, &ts, sizeof ts)) < 0 && errno == EINTR)
 		;
@@ -185,7 +213,9 @@ static uint64_t sample(struct bench *b, const struct method *m)
 		fprintf(stderr, "spawnbench: %s: the child sent no timestamp\n", m->name);
 		exit(1);
 	}
+	mark(PHASE_REAP);
 	reap(b, m, pid);
+	mark(PHASE_NONE);
 	uint64_t t1 = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	return t1 - t0;
 }
@@ -479,6 +509,161 @@ static void throughput(struct bench *b, struct method **m, unsigned nm, unsigned
 	free(v);
 }
 
+static const char *syscall_name(long nr)
+{
+	static const struct {
+		long nr;
+		const char *name;
+	} names[] = {
+		{SYS_read, "read"},
+		{SYS_write, "write"},
+		{SYS_close, "close"},
+		{SYS_mmap, "mmap"},
+		{SYS_munmap, "munmap"},
+		{SYS_brk, "brk"},
+		{SYS_rt_sigaction, "rt_sigaction"},
+		{SYS_rt_sigprocmask, "rt_sigprocmask"},
+		{SYS_ioctl, "ioctl"},
+		{SYS_sched_yield, "sched_yield"},
+		{SYS_clone, "clone"},
+		{SYS_fork, "fork"},
+		{SYS_vfork, "vfork"},
+		{SYS_execve, "execve"},
+		{SYS_wait4, "wait4"},
+		{SYS_fcntl, "fcntl"},
+		{SYS_futex, "futex"},
+		{SYS_waitid, "waitid"},
+		{SYS_ppoll, "ppoll"},
+		{SYS_pipe2, "pipe2"},
+		{SYS_pidfd_send_signal, "pidfd_send_signal"},
+		{SYS_io_uring_enter, "io_uring_enter"},
+		{SYS_pidfd_open, "pidfd_open"},
+		{SYS_clone3, "clone3"},
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].nr == nr)
+			return names[i].name;
+	return NULL;
+}
+
+#define MAX_NR 512
+
+/* Threads of process pid: an io-wq worker of its rings would be one more. */
+static int count_threads(pid_t pid)
+{
+	char path[64];
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * Trace child t until it marks the end; counts[phase][nr] += calls.
+ * Returns the child's thread count at the end.
+ */
+static int trace_child(pid_t t, unsigned long (*counts)[MAX_NR])
+{
+	int st, phase = PHASE_NONE, entry = 0;
+
+	if (waitpid(t, &st, 0) < 0 || !WIFSTOPPED(st))
+		die("waitpid (tracee)");
+	if (ptrace(PTRACE_SETOPTIONS, t, 0, PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL))
+		die("PTRACE_SETOPTIONS");
+	for (;;) {
+		if (ptrace(PTRACE_SYSCALL, t, 0, 0) || waitpid(t, &st, 0) < 0)
+			die("PTRACE_SYSCALL");
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			fprintf(stderr, "spawnbench: the traced child ended early (%#x)\n", st);
+			exit(1);
+		}
+		if (!WIFSTOPPED(st) || WSTOPSIG(st) != (SIGTRAP | 0x80))
+			continue; /* a signal: not passed on (SIGCHLD, nobody waits for it) */
+		entry = !entry;
+		if (!entry)
+			continue;
+		struct user_regs_struct r;
+		if (ptrace(PTRACE_GETREGS, t, 0, &r))
+			die("PTRACE_GETREGS");
+		long nr = (long)r.orig_rax;
+		if (nr == SYS_getppid && (long)r.rsi == MARK_MAGIC) {
+			phase = (int)r.rdi;
+			if (phase == PHASE_END)
+				break;
+		} else if (phase > PHASE_NONE && phase < PHASE_COUNT && nr >= 0 && nr < MAX_NR) {
+			counts[phase][nr]++;
+		}
+	}
+	int threads = count_threads(t);
+	kill(t, SIGKILL);
+	waitpid(t, &st, 0);
+	return threads;
+}
+
+static void syscalls(struct bench *b, struct method **m, unsigned nm, unsigned n, int tsv)
+{
+	static const char *phase_names[] = {"", "spawn_call", "read_stamp", "reap"};
+
+	printf(tsv ? "method\tphase\tsyscalls_per_spawn\tby_call\n"
+		   : "system calls per spawn (%u spawns, traced; the spawned children are not)\n",
+	       n);
+	for (unsigned i = 0; i < nm; i++) {
+		static unsigned long counts[PHASE_COUNT][MAX_NR];
+		memset(counts, 0, sizeof counts);
+		fflush(stdout);
+		pid_t t = fork();
+		if (t < 0)
+			die("fork");
+		if (t == 0) {
+			if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+				_exit(1);
+			raise(SIGSTOP);
+			open_handles(b, &m[i], 1); /* the rings are the child's own */
+			for (int w = 0; w < 5; w++)
+				sample(b, m[i]); /* first-spawn costs (probes, pools) not counted */
+			marking = 1;
+			for (unsigned r = 0; r < n; r++)
+				sample(b, m[i]);
+			mark(PHASE_END);
+			_exit(0);
+		}
+		int threads = trace_child(t, counts);
+		for (int p = PHASE_SPAWN; p < PHASE_COUNT; p++) {
+			unsigned long total = 0;
+			for (int nr = 0; nr < MAX_NR; nr++)
+				total += counts[p][nr];
+			printf(tsv ? "%s\t%s\t%.2f\t" : "%-14s %-10s %6.2f  ", m[i]->name,
+			       phase_names[p], (double)total / n);
+			const char *sep = "";
+			for (int nr = 0; nr < MAX_NR; nr++) {
+				if (!counts[p][nr])
+					continue;
+				const char *name = syscall_name(nr);
+				if (name)
+					printf("%s%s %.2f", sep, name, (double)counts[p][nr] / n);
+				else
+					printf("%snr%d %.2f", sep, nr, (double)counts[p][nr] / n);
+				sep = ", ";
+			}
+			printf("\n");
+		}
+		/* a CLONE punted to io-wq would have left a worker thread */
+		if (tsv)
+			printf("%s\tthreads_after\t%d\tthe traced process's threads\n", m[i]->name,
+			       threads);
+		else
+			printf("%-14s %-10s %6d  the traced process's threads\n", m[i]->name,
+			       "threads", threads);
+	}
+}
+
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
@@ -495,6 +680,8 @@ static void usage(int code)
 		"  --size MIB      the big parent's extra memory (default 1024)\n"
 		"  --fault-runs N  latency mode: N more interleaved runs per state that\n"
 		"                  count page faults per spawn, untimed (default 50, 0: none)\n"
+		"  --syscalls N    instead: count each method's system calls per spawn over\n"
+		"                  N spawns (ptrace; the spawn call, stamp read, reap)\n"
 		"Exit status: 0 ok, 1 a spawn failed, 2 bad usage.\n",
 		default_methods);
 	exit(code);
@@ -533,13 +720,19 @@ static int finish(struct bench *b)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"runs", required_argument, 0, 'r'},     {"methods", required_argument, 0, 'm'},
-		{"format", required_argument, 0, 'f'},   {"throughput", required_argument, 0, 't'},
-		{"parallel", required_argument, 0, 'p'}, {"rounds", required_argument, 0, 'R'},
-		{"size", required_argument, 0, 's'},     {"fault-runs", required_argument, 0, 'F'},
-		{"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+		{"runs", required_argument, 0, 'r'},
+		{"methods", required_argument, 0, 'm'},
+		{"format", required_argument, 0, 'f'},
+		{"throughput", required_argument, 0, 't'},
+		{"parallel", required_argument, 0, 'p'},
+		{"rounds", required_argument, 0, 'R'},
+		{"size", required_argument, 0, 's'},
+		{"fault-runs", required_argument, 0, 'F'},
+		{"syscalls", required_argument, 0, 'S'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
-	unsigned runs = 2000, total = 0, par = 8, rounds = 5;
+	unsigned runs = 2000, total = 0, par = 8, rounds = 5, ncalls = 0;
 	const char *list = default_methods;
 	int tsv = 0, c;
 
@@ -570,6 +763,9 @@ int main(int argc, char **argv)
 			break;
 		case 'F':
 			fault_runs = (unsigned)atoi(optarg);
+			break;
+		case 'S':
+			ncalls = (unsigned)atoi(optarg);
 			break;
 		case 'h':
 			usage(0);
@@ -607,6 +803,10 @@ int main(int argc, char **argv)
 	if (b.rfd < 0 || w < 0 || dup2(w, STAMP_FD) != STAMP_FD) /* dup2: not close-on-exec */
 		die("stamp pipe");
 	close(w);
+	if (ncalls) {
+		syscalls(&b, m, nm, ncalls, tsv);
+		return finish(&b);
+	}
 	open_handles(&b, m, nm);
 	latency(&b, m, nm, runs, tsv);
 	return finish(&b);
