@@ -67,6 +67,7 @@ enum shell_opt {
 	OPT_VERBOSE = 1 << 6,   /* -v */
 	OPT_NOEXEC = 1 << 7,    /* -n */
 	OPT_STDIN = 1 << 8,     /* -s: commands from stdin ($- shows s) */
+	OPT_MONITOR = 1 << 9,   /* -m: only the flag (builtins/set.c's opts_changed) */
 };
 
 /* main.c's sh_options: where the commands come from */

@@ -3,8 +3,10 @@
  * set (options by letter and -o name, the positional parameters, the
  * variable listing) and shift.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "builtins/shell.h"
 
 static const struct {
@@ -16,7 +18,7 @@ static const struct {
 	{"noglob", 'f', OPT_NOGLOB},
 	{"ignoreeof", 'I', 0},
 	{"interactive", 'i', 0},
-	{"monitor", 'm', 0},
+	{"monitor", 'm', OPT_MONITOR},
 	{"noexec", 'n', OPT_NOEXEC},
 	{"stdin", 's', OPT_STDIN},
 	{"xtrace", 'x', OPT_XTRACE},
@@ -112,6 +114,43 @@ static int shell_setopts(struct shell *sh, char **argv, int *i)
 	return 0;
 }
 
+/* a terminal -m found (dash's jobctl); job control itself is not done here */
+static int jobctl;
+
+/*
+ * dash's optschanged() after set (and local - put back): -m turned on in
+ * the shell itself (not a subshell, where it is only the flag) needs a
+ * tty, /dev/tty or else the first of fds 2, 1, 0 that is one, whose
+ * foreground group can be read; without one dash warns and turns -m off.
+ */
+void opts_changed(struct shell *sh)
+{
+	int on = (sh->opts & OPT_MONITOR) != 0;
+
+	if (on == jobctl || sh->subshell)
+		return;
+	if (!on) {
+		jobctl = 0;
+		return;
+	}
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), ok;
+	if (fd >= 0) {
+		ok = tcgetpgrp(fd) >= 0;
+		close(fd);
+	} else {
+		fd = 2;
+		while (fd >= 0 && !isatty(fd))
+			fd--;
+		ok = fd >= 0 && tcgetpgrp(fd) >= 0;
+	}
+	if (!ok) {
+		shell_msg(sh, "can't access tty; job control turned off", NULL, NULL, NULL);
+		sh->opts &= ~(unsigned)OPT_MONITOR;
+		return;
+	}
+	jobctl = 1;
+}
+
 static int set_params(struct shell *sh, char **argv)
 {
 	unsigned n = 0;
@@ -140,7 +179,8 @@ int b_set(struct shell *sh, int argc, char **argv)
 		return bi_list_vars(sh, 0, NULL);
 	int r = shell_setopts(sh, argv, &i);
 	if (r < 0)
-		return 2;
+		return 2; /* -m stays unchecked, as in dash (its error skips optschanged) */
+	opts_changed(sh);
 	if (r == 2)
 		return 0;
 	if (r == 1 || argv[i] || (i > 1 && !strcmp(argv[i - 1], "-")))

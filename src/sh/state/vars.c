@@ -538,9 +538,9 @@ static const char *opt_letters(struct shell *sh, char *tmp)
 		unsigned opt;
 		char c;
 	} order[] = {
-		{OPT_NOUNSET, 'u'}, {OPT_ALLEXPORT, 'a'}, {OPT_NOCLOBBER, 'C'},
-		{OPT_VERBOSE, 'v'}, {OPT_XTRACE, 'x'},    {OPT_STDIN, 's'},
-		{OPT_NOEXEC, 'n'},  {OPT_NOGLOB, 'f'},    {OPT_ERREXIT, 'e'},
+		{OPT_NOUNSET, 'u'}, {OPT_ALLEXPORT, 'a'}, {OPT_NOCLOBBER, 'C'}, {OPT_VERBOSE, 'v'},
+		{OPT_XTRACE, 'x'},  {OPT_STDIN, 's'},     {OPT_NOEXEC, 'n'},    {OPT_MONITOR, 'm'},
+		{OPT_NOGLOB, 'f'},  {OPT_ERREXIT, 'e'},
 	};
 	char *p = tmp;
 
