@@ -14,24 +14,15 @@ static const struct {
 	char letter;
 	unsigned opt;
 } optnames[] = {
-	{"errexit", 'e', OPT_ERREXIT},
-	{"noglob", 'f', OPT_NOGLOB},
-	{"ignoreeof", 'I', 0},
-	{"interactive", 'i', 0},
-	{"monitor", 'm', OPT_MONITOR},
-	{"noexec", 'n', OPT_NOEXEC},
-	{"stdin", 's', OPT_STDIN},
-	{"xtrace", 'x', OPT_XTRACE},
-	{"verbose", 'v', OPT_VERBOSE},
-	{"vi", 'V', 0},
-	{"emacs", 'E', 0},
-	{"noclobber", 'C', OPT_NOCLOBBER},
-	{"allexport", 'a', OPT_ALLEXPORT},
-	{"notify", 'b', 0},
-	{"nounset", 'u', OPT_NOUNSET},
-	{"privileged", 'p', 0},
-	{"nolog", 0, 0},
-	{"debug", 0, 0},
+	{"errexit", 'e', OPT_ERREXIT},     {"noglob", 'f', OPT_NOGLOB},
+	{"ignoreeof", 'I', OPT_IGNOREEOF}, {"interactive", 'i', 0},
+	{"monitor", 'm', OPT_MONITOR},     {"noexec", 'n', OPT_NOEXEC},
+	{"stdin", 's', OPT_STDIN},         {"xtrace", 'x', OPT_XTRACE},
+	{"verbose", 'v', OPT_VERBOSE},     {"vi", 'V', OPT_VI},
+	{"emacs", 'E', OPT_EMACS},         {"noclobber", 'C', OPT_NOCLOBBER},
+	{"allexport", 'a', OPT_ALLEXPORT}, {"notify", 'b', OPT_NOTIFY},
+	{"nounset", 'u', OPT_NOUNSET},     {"privileged", 'p', OPT_PRIVILEGED},
+	{"nolog", 0, OPT_NOLOG},           {"debug", 0, OPT_DEBUG},
 };
 #define NOPTS (sizeof optnames / sizeof optnames[0])
 
@@ -67,9 +58,12 @@ static int set_opt(struct shell *sh, char letter, const char *name, int on)
 	for (unsigned i = 0; i < NOPTS; i++) {
 		if (name ? strcmp(name, optnames[i].name) : letter != optnames[i].letter || !letter)
 			continue;
-		if (on)
+		if (on) {
 			sh->opts |= optnames[i].opt;
-		else
+			/* dash's setoption: the letters V and E turn each other off (-o does not) */
+			if (!name && (letter == 'V' || letter == 'E'))
+				sh->opts &= ~(unsigned)(letter == 'V' ? OPT_EMACS : OPT_VI);
+		} else
 			sh->opts &= ~optnames[i].opt;
 		return 0;
 	}
