@@ -67,6 +67,15 @@ enum shell_opt {
 	OPT_VERBOSE = 1 << 6,   /* -v */
 	OPT_NOEXEC = 1 << 7,    /* -n */
 	OPT_STDIN = 1 << 8,     /* -s: commands from stdin ($- shows s) */
+	OPT_MONITOR = 1 << 9,   /* -m: only the flag (builtins/set.c's opts_changed) */
+	/* dash's options that do nothing in a non-interactive shell: only flags ($-, set -o) */
+	OPT_NOTIFY = 1 << 10,     /* -b */
+	OPT_IGNOREEOF = 1 << 11,  /* -I */
+	OPT_VI = 1 << 12,         /* -V */
+	OPT_EMACS = 1 << 13,      /* -E */
+	OPT_PRIVILEGED = 1 << 14, /* -p */
+	OPT_NOLOG = 1 << 15,
+	OPT_DEBUG = 1 << 16,
 };
 
 /* main.c's sh_options: where the commands come from */

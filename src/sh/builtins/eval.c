@@ -63,9 +63,16 @@ static char *read_file(int fd, size_t *len)
 int b_dot(struct shell *sh, int argc, char **argv)
 {
 	char path[PATH_MAX];
+	char seen[256];
 	const char *file;
+	int i;
 
-	if (argc < 2)
+	(void)argc;
+	/* dash's nextopt(""): no options, -- skipped */
+	if (bi_options(sh, argv, &i, "", seen) < 0)
+		return 2;
+	argv += i - 1;
+	if (!argv[1])
 		return 0;
 	file = argv[1];
 	if (!strchr(file, '/')) {

@@ -3,8 +3,10 @@
  * set (options by letter and -o name, the positional parameters, the
  * variable listing) and shift.
  */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "builtins/shell.h"
 
 static const struct {
@@ -12,24 +14,15 @@ static const struct {
 	char letter;
 	unsigned opt;
 } optnames[] = {
-	{"errexit", 'e', OPT_ERREXIT},
-	{"noglob", 'f', OPT_NOGLOB},
-	{"ignoreeof", 'I', 0},
-	{"interactive", 'i', 0},
-	{"monitor", 'm', 0},
-	{"noexec", 'n', OPT_NOEXEC},
-	{"stdin", 's', OPT_STDIN},
-	{"xtrace", 'x', OPT_XTRACE},
-	{"verbose", 'v', OPT_VERBOSE},
-	{"vi", 'V', 0},
-	{"emacs", 'E', 0},
-	{"noclobber", 'C', OPT_NOCLOBBER},
-	{"allexport", 'a', OPT_ALLEXPORT},
-	{"notify", 'b', 0},
-	{"nounset", 'u', OPT_NOUNSET},
-	{"privileged", 'p', 0},
-	{"nolog", 0, 0},
-	{"debug", 0, 0},
+	{"errexit", 'e', OPT_ERREXIT},     {"noglob", 'f', OPT_NOGLOB},
+	{"ignoreeof", 'I', OPT_IGNOREEOF}, {"interactive", 'i', 0},
+	{"monitor", 'm', OPT_MONITOR},     {"noexec", 'n', OPT_NOEXEC},
+	{"stdin", 's', OPT_STDIN},         {"xtrace", 'x', OPT_XTRACE},
+	{"verbose", 'v', OPT_VERBOSE},     {"vi", 'V', OPT_VI},
+	{"emacs", 'E', OPT_EMACS},         {"noclobber", 'C', OPT_NOCLOBBER},
+	{"allexport", 'a', OPT_ALLEXPORT}, {"notify", 'b', OPT_NOTIFY},
+	{"nounset", 'u', OPT_NOUNSET},     {"privileged", 'p', OPT_PRIVILEGED},
+	{"nolog", 0, OPT_NOLOG},           {"debug", 0, OPT_DEBUG},
 };
 #define NOPTS (sizeof optnames / sizeof optnames[0])
 
@@ -65,9 +58,12 @@ static int set_opt(struct shell *sh, char letter, const char *name, int on)
 	for (unsigned i = 0; i < NOPTS; i++) {
 		if (name ? strcmp(name, optnames[i].name) : letter != optnames[i].letter || !letter)
 			continue;
-		if (on)
+		if (on) {
 			sh->opts |= optnames[i].opt;
-		else
+			/* dash's setoption: the letters V and E turn each other off (-o does not) */
+			if (!name && (letter == 'V' || letter == 'E'))
+				sh->opts &= ~(unsigned)(letter == 'V' ? OPT_EMACS : OPT_VI);
+		} else
 			sh->opts &= ~optnames[i].opt;
 		return 0;
 	}
@@ -112,6 +108,43 @@ static int shell_setopts(struct shell *sh, char **argv, int *i)
 	return 0;
 }
 
+/* a terminal -m found (dash's jobctl); job control itself is not done here */
+static int jobctl;
+
+/*
+ * dash's optschanged() after set (and local - put back): -m turned on in
+ * the shell itself (not a subshell, where it is only the flag) needs a
+ * tty, /dev/tty or else the first of fds 2, 1, 0 that is one, whose
+ * foreground group can be read; without one dash warns and turns -m off.
+ */
+void opts_changed(struct shell *sh)
+{
+	int on = (sh->opts & OPT_MONITOR) != 0;
+
+	if (on == jobctl || sh->subshell)
+		return;
+	if (!on) {
+		jobctl = 0;
+		return;
+	}
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC), ok;
+	if (fd >= 0) {
+		ok = tcgetpgrp(fd) >= 0;
+		close(fd);
+	} else {
+		fd = 2;
+		while (fd >= 0 && !isatty(fd))
+			fd--;
+		ok = fd >= 0 && tcgetpgrp(fd) >= 0;
+	}
+	if (!ok) {
+		shell_msg(sh, "can't access tty; job control turned off", NULL, NULL, NULL);
+		sh->opts &= ~(unsigned)OPT_MONITOR;
+		return;
+	}
+	jobctl = 1;
+}
+
 static int set_params(struct shell *sh, char **argv)
 {
 	unsigned n = 0;
@@ -140,7 +173,8 @@ int b_set(struct shell *sh, int argc, char **argv)
 		return bi_list_vars(sh, 0, NULL);
 	int r = shell_setopts(sh, argv, &i);
 	if (r < 0)
-		return 2;
+		return 2; /* -m stays unchecked, as in dash (its error skips optschanged) */
+	opts_changed(sh);
 	if (r == 2)
 		return 0;
 	if (r == 1 || argv[i] || (i > 1 && !strcmp(argv[i - 1], "-")))

@@ -24,6 +24,9 @@ void bi_out_line(const char *s);
 /* vars.c: the variables having flags, as set and export -p list them */
 int bi_list_vars(struct shell *sh, unsigned flags, const char *prefix);
 
+/* set.c: dash's optschanged(): -m turned on in the shell itself wants a tty */
+void opts_changed(struct shell *sh);
+
 /* the builtins, each argv[0] its name; they return $? */
 int b_true(struct shell *sh, int argc, char **argv);     /* flow.c (also :) */
 int b_false(struct shell *sh, int argc, char **argv);    /* flow.c */

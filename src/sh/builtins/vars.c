@@ -38,14 +38,21 @@ int bi_list_vars(struct shell *sh, unsigned flags, const char *prefix)
 
 static int declare(struct shell *sh, int argc, char **argv, unsigned flag, const char *prefix)
 {
-	char seen[256] = {0};
-	int i;
+	int i = 1;
 
 	(void)argc;
-	if (bi_options(sh, argv, &i, "p", seen) < 0)
-		return 2;
-	if (!argv[i] || seen['p'])
-		return bi_list_vars(sh, flag, prefix); /* dash: -p lists all, names ignored */
+	/* dash's one nextopt("p"): only the first option letter is looked at */
+	if (argv[1] && argv[1][0] == '-' && argv[1][1]) {
+		i = 2;
+		if (argv[1][1] == 'p')
+			return bi_list_vars(sh, flag, prefix); /* -p lists all, names ignored */
+		if (argv[1][1] != '-' || argv[1][2]) {
+			char opt[2] = {argv[1][1], 0};
+			return bi_fail(sh, "Illegal option -", opt, NULL);
+		}
+	}
+	if (!argv[i])
+		return bi_list_vars(sh, flag, prefix);
 	for (; argv[i]; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t n = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);

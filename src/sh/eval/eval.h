@@ -198,6 +198,8 @@ int func_unset(struct shell *sh, const char *name);
 int func_call(struct shell *sh, struct node *body, char **argv);
 /* local: save the variable until the function returns */
 int func_local(struct shell *sh, const char *name, size_t n);
+/* a returning function put `local -`'s options back: 1 once (then dash's optschanged) */
+int func_opts_restored(void);
 
 /* builtins/table.c */
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);

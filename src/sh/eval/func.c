@@ -97,6 +97,16 @@ int func_local(struct shell *sh, const char *name, size_t n)
 	return 0;
 }
 
+static int opts_restored;
+
+int func_opts_restored(void)
+{
+	int r = opts_restored;
+
+	opts_restored = 0;
+	return r;
+}
+
 static void restore_locals(struct shell *sh, struct frame *f)
 {
 	while (f->saved) {
@@ -104,6 +114,7 @@ static void restore_locals(struct shell *sh, struct frame *f)
 		f->saved = s->next;
 		if (!s->name) {
 			sh->opts = s->opts;
+			opts_restored = 1;
 		} else {
 			shvar_restore(sh, s->var);
 		}

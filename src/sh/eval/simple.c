@@ -16,6 +16,7 @@
 #include "decide/decide.h"
 #include "eval/eval.h"
 #include "eval/jobs.h"
+#include "builtins/shell.h"
 
 static void free_fields(struct strvec *sv)
 {
@@ -451,6 +452,9 @@ int eval_simple(struct shell *sh, struct node *n)
 	if (r.b || r.func)
 		jobs_reap_bg();
 	simple_done(sh, &c);
+	/* dash puts the options back after the command's redirections are undone */
+	if (r.func && func_opts_restored())
+		opts_changed(sh);
 	EV_UNWIND_END(up);
 	return status;
 }

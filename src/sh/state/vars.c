@@ -538,9 +538,10 @@ static const char *opt_letters(struct shell *sh, char *tmp)
 		unsigned opt;
 		char c;
 	} order[] = {
-		{OPT_NOUNSET, 'u'}, {OPT_ALLEXPORT, 'a'}, {OPT_NOCLOBBER, 'C'},
-		{OPT_VERBOSE, 'v'}, {OPT_XTRACE, 'x'},    {OPT_STDIN, 's'},
-		{OPT_NOEXEC, 'n'},  {OPT_NOGLOB, 'f'},    {OPT_ERREXIT, 'e'},
+		{OPT_PRIVILEGED, 'p'}, {OPT_NOUNSET, 'u'}, {OPT_NOTIFY, 'b'},  {OPT_ALLEXPORT, 'a'},
+		{OPT_NOCLOBBER, 'C'},  {OPT_EMACS, 'E'},   {OPT_VI, 'V'},      {OPT_VERBOSE, 'v'},
+		{OPT_XTRACE, 'x'},     {OPT_STDIN, 's'},   {OPT_NOEXEC, 'n'},  {OPT_MONITOR, 'm'},
+		{OPT_IGNOREEOF, 'I'},  {OPT_NOGLOB, 'f'},  {OPT_ERREXIT, 'e'},
 	};
 	char *p = tmp;
 
