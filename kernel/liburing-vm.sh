@@ -69,7 +69,10 @@ patched=$("$here/build.sh" uspawn)
 names=${USPAWN_LIBURING_TESTS:-}
 "$here/mkinitramfs.sh" "$bindir/liburing.cpio.gz" "$bindir/kinit" -d "lu=$work/bin" \
 	"$bindir/ksuite"
-short=$(sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$here/liburing-slow.txt" 2>/dev/null | paste -sd:)
+# listed NAME: the test names a list file holds, one per line
+listed() { sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$here/liburing-$1.txt" 2>/dev/null; }
+slow=$(listed slow)
+short=$(echo "$slow" | paste -sd:)
 export USPAWN_VM_MEM=${USPAWN_VM_MEM:-1G}
 
 # run_both TAG [NAME...]: both VMs at once, each test with its timeout, the
@@ -109,7 +112,7 @@ run_both() {
 }
 
 run_both all $names
-flaky=$(sed -n 's/^\([^# ][^ ]*\).*/\1/p' "$here/liburing-flaky.txt" 2>/dev/null | sort)
+flaky=$(listed flaky)
 count=$(if [ -n "$names" ]; then echo $names | wc -w; else ls "$work/bin" | wc -l; fi)
 
 status=0
@@ -132,7 +135,7 @@ while read -r name on_stock on_patched; do
 	[ -n "$name" ] || continue
 	if printf '%s\n' "$flaky" | grep -qx "$name"; then
 		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (listed flaky)"
-	elif printf '%s\n' "${short//:/$'\n'}" | grep -qx "$name"; then
+	elif printf '%s\n' "$slow" | grep -qx "$name"; then
 		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (listed slow: not compared)"
 	elif [ "$on_patched" = pass ]; then
 		echo "liburing-vm: $name: stock $on_stock, patched $on_patched (a pass is no regression)"
