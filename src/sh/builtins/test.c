@@ -314,6 +314,15 @@ static int evaluate(struct parse *p, char **argv, int argc)
 	return status;
 }
 
+/* a syntax error longjmps here; a function of its own, so no local of
+ * bi_test lives across the setjmp */
+static int evaluate_or_2(struct parse *p, char **words, int n)
+{
+	if (setjmp(p->fail))
+		return 2;
+	return evaluate(p, words, n);
+}
+
 int bi_test(struct bi_ctx *c, int argc, char **argv)
 {
 	struct parse p = {.c = c, .name = argv[0]};
@@ -332,10 +341,7 @@ int bi_test(struct bi_ctx *c, int argc, char **argv)
 		return 2;
 	memcpy(words, argv + 1, sizeof *words * (size_t)(argc - 1));
 	words[argc - 1] = NULL;
-	if (setjmp(p.fail))
-		status = 2;
-	else
-		status = evaluate(&p, words, argc - 1);
+	status = evaluate_or_2(&p, words, argc - 1);
 	free(words);
 	return status;
 }

@@ -213,7 +213,8 @@ struct toplist {
 };
 struct toplists {
 	struct toplist *v;
-	unsigned n;
+	/* cap: room in v, kept here so no local lives across the parser's longjmp */
+	unsigned n, cap;
 };
 struct node *syntax_parse_lists(struct ush_arena *a, const char *text, size_t len, unsigned lineno,
 				const char **err, unsigned *errline, const char **reason,

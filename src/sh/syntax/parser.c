@@ -785,7 +785,6 @@ static struct node *parse(struct ush_arena *a, const char *text, size_t len, uns
 	struct perr e;
 	struct psr P;
 	struct node *volatile root = NULL;
-	unsigned cap = 0;
 
 	psr_init(&P, &e, a, text, len, lineno);
 	*err = NULL;
@@ -809,7 +808,7 @@ static struct node *parse(struct ush_arena *a, const char *text, size_t len, uns
 			/* the list ends past its here-documents, as the stream reads them */
 			if (P.hd)
 				lex_heredocs(&P);
-			tl->v = grow(&P, tl->v, tl->n, &cap, sizeof *tl->v);
+			tl->v = grow(&P, tl->v, tl->n, &tl->cap, sizeof *tl->v);
 			tl->v[tl->n++] = (struct toplist){n, (size_t)(P.p - text), P.line, eof};
 		}
 	}
