@@ -9,7 +9,7 @@
  *   ksecurity [CASE...]   copy seccomp setid audit ptrace pdeath oom rlimit
  *                         landlock (all)
  * USPAWN_REQUIRE_LANDLOCK=1: a kernel without Landlock fails the landlock
- * case instead of skipping it (the debug kernel has Landlock).
+ * case instead of skipping it (every VM kernel has Landlock: uspawn.config).
  */
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -787,8 +787,8 @@ static void rlimit_case(void)
  * it only beneath /bin). execve(2) of the copy must fail with EACCES, and
  * so must an inline, an IOSQE_ASYNC (the worker predates the ruleset) and
  * a drained CLONE -> EXEC of it, the child killed without exec; /bin/true
- * still execs. Landlock is not in the CI kernels' config, only the debug
- * kernel's: elsewhere the case skips.
+ * still execs. On a kernel without Landlock the case skips, unless
+ * USPAWN_REQUIRE_LANDLOCK=1 (as in ctest's runs).
  */
 static const char ll_denied[] = "/tmp/ksecurity-landlock-true";
 
