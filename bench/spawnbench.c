@@ -11,7 +11,9 @@
  *
  * Throughput mode (--throughput N): N children that exit at once, at most
  * --parallel P in flight, per method; jobs per second (best and median of
- * --rounds rounds, interleaved).
+ * --rounds rounds, interleaved). The child is child_nop, or with --child a
+ * real program (e.g. /bin/true: a job runner's floor); a child that does
+ * not exit 0 fails the run.
  *
  * System call mode (--syscalls N): N spawns per method in a child traced
  * with PTRACE_SYSCALL (no fork options: the spawned children are not
@@ -331,7 +333,19 @@ static void open_handles(struct bench *b, struct method **m, unsigned n)
 }
 
 static size_t big_bytes = 1ul << 30; /* --size: the "1 GiB" of the talk */
-static const char *state_names[] = {"base", "1GiB", "1GiB-touched"};
+static char state_names[3][32] = {"base"};
+
+/* The big states are named after --size: "256MiB", "1GiB", ... */
+static void name_states(void)
+{
+	size_t mib = big_bytes >> 20;
+
+	if (mib % 1024)
+		snprintf(state_names[1], sizeof state_names[1], "%zuMiB", mib);
+	else
+		snprintf(state_names[1], sizeof state_names[1], "%zuGiB", mib / 1024);
+	snprintf(state_names[2], sizeof state_names[2], "%.20s-touched", state_names[1]);
+}
 
 static void enter_state(int state, char **mem)
 {
@@ -393,8 +407,8 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 	printf("spawn latency, us (spawn call -> child's first instruction), %u runs, "
 	       "interleaved\n",
 	       runs);
-	printf("%-14s %21s %21s %21s\n", "method", "base min / median", "1GiB min / median",
-	       "1GiB-touched min / med");
+	printf("%-14s %21s %15s min / median %15s min / med\n", "method", "base min / median",
+	       state_names[1], state_names[2]);
 	for (unsigned i = 0; i < nm; i++) {
 		printf("%-14s", m[i]->name);
 		for (int s = 0; s < 3; s++)
@@ -407,7 +421,7 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 		       "parent in the spawn call + parent after it (stamp, reap) + child (all "
 		       "its life)\n",
 		       fault_runs);
-		printf("%-14s %21s %21s %21s\n", "method", "base", "1GiB", "1GiB-touched");
+		printf("%-14s %21s %21s %21s\n", "method", "base", state_names[1], state_names[2]);
 		for (unsigned i = 0; i < nm; i++) {
 			printf("%-14s", m[i]->name);
 			for (int s = 0; s < 3; s++)
@@ -419,7 +433,7 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 	if (ref < 0)
 		return;
 	printf("\nmedian relative to posix_spawn (lower is faster)\n");
-	printf("%-14s %8s %8s %13s\n", "method", "base", "1GiB", "1GiB-touched");
+	printf("%-14s %8s %8s %13s\n", "method", "base", state_names[1], state_names[2]);
 	for (unsigned i = 0; i < nm; i++) {
 		printf("%-14s", m[i]->name);
 		for (int s = 0; s < 3; s++)
@@ -427,6 +441,17 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 			       res[i][s].median_us / res[ref][s].median_us);
 		printf("\n");
 	}
+}
+
+/* A throughput child that did not exit 0 makes the figure meaningless. */
+static void check_exit(const struct method *m, int status)
+{
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	fprintf(stderr, "spawnbench: %s: a child %s %d\n", m->name,
+		WIFSIGNALED(status) ? "was killed by signal" : "exited with status",
+		WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	exit(1);
 }
 
 /* Run total children, at most par at once; returns elapsed ns. */
@@ -456,8 +481,10 @@ static uint64_t throughput_round(struct bench *b, const struct method *m, unsign
 			struct uspawn_event ev[64];
 			int n = uspawn_wait(u, ev, 64, -1);
 			for (int i = 0; i < n; i++)
-				if (ev[i].type == USPAWN_EV_EXIT)
+				if (ev[i].type == USPAWN_EV_EXIT) {
+					check_exit(m, ev[i].status);
 					done++;
+				}
 		}
 		free(c);
 		return now_ns() - t0;
@@ -469,8 +496,10 @@ static uint64_t throughput_round(struct bench *b, const struct method *m, unsign
 			started++;
 		}
 		int st;
-		if (waitpid(-1, &st, 0) > 0)
+		if (waitpid(-1, &st, 0) > 0) {
+			check_exit(m, st);
 			done++;
+		}
 	}
 	return now_ns() - t0;
 }
@@ -676,13 +705,15 @@ static void usage(int code)
 		"                  engines this kernel lacks are skipped)\n"
 		"  --throughput N  measure jobs/s for N children instead of latency\n"
 		"  --parallel P    children in flight in throughput mode (default 8)\n"
+		"  --child PATH    throughput mode: run PATH (no arguments) instead of\n"
+		"                  child_nop; it must exit 0\n"
 		"  --rounds R      throughput rounds per method (default 5)\n"
 		"  --size MIB      the big parent's extra memory (default 1024)\n"
 		"  --fault-runs N  latency mode: N more interleaved runs per state that\n"
 		"                  count page faults per spawn, untimed (default 50, 0: none)\n"
 		"  --syscalls N    instead: count each method's system calls per spawn over\n"
 		"                  N spawns (ptrace; the spawn call, stamp read, reap)\n"
-		"Exit status: 0 ok, 1 a spawn failed, 2 bad usage.\n",
+		"Exit status: 0 ok, 1 a spawn failed or a child did not exit 0, 2 bad usage.\n",
 		default_methods);
 	exit(code);
 }
@@ -725,6 +756,7 @@ int main(int argc, char **argv)
 		{"format", required_argument, 0, 'f'},
 		{"throughput", required_argument, 0, 't'},
 		{"parallel", required_argument, 0, 'p'},
+		{"child", required_argument, 0, 'c'},
 		{"rounds", required_argument, 0, 'R'},
 		{"size", required_argument, 0, 's'},
 		{"fault-runs", required_argument, 0, 'F'},
@@ -733,7 +765,7 @@ int main(int argc, char **argv)
 		{0, 0, 0, 0},
 	};
 	unsigned runs = 2000, total = 0, par = 8, rounds = 5, ncalls = 0;
-	const char *list = default_methods;
+	const char *list = default_methods, *child = NULL;
 	int tsv = 0, c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -767,6 +799,9 @@ int main(int argc, char **argv)
 		case 'S':
 			ncalls = (unsigned)atoi(optarg);
 			break;
+		case 'c':
+			child = optarg;
+			break;
 		case 'h':
 			usage(0);
 			break;
@@ -774,14 +809,19 @@ int main(int argc, char **argv)
 			usage(2);
 		}
 	}
-	if (!runs || !par || !rounds || !big_bytes || optind != argc)
+	if (!runs || !par || !rounds || !big_bytes || optind != argc || (child && !total))
 		usage(2);
+	if (child && access(child, X_OK)) {
+		fprintf(stderr, "spawnbench: %s: %s\n", child, strerror(errno));
+		return 2;
+	}
+	name_states();
 
 	struct method *m[N_ALL];
 	unsigned nm = pick_methods(list, m);
 	struct bench b = {0};
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	b.child = sibling(argv[0], total ? "child_nop" : "child_stamp");
+	b.child = child ? strdup(child) : sibling(argv[0], total ? "child_nop" : "child_stamp");
 	b.argv[0] = (char *)b.child;
 
 	if (total) {
