@@ -2,8 +2,12 @@
 # uring-run against its peers: N lines of /bin/true at -j2, interleaved rounds.
 #   bench/run/bench.sh [URING_RUN] ; env: SIZES="1000 10000" ROUNDS=5 PARALLEL_MAX=1000
 #   TOOLS="uring-run xargs make ninja parallel" (uring-run first; drop parallel to save time)
+#   more tools, not peers: uring-run-u (uring-run -u: no output pipes, as make),
+#   floor and floor-vfork (the least any runner can cost: spawnbench's raw loop
+#   of clone(CLONE_VM) without waiting for the exec, or of vfork, running
+#   /bin/true N times, J in flight; SPAWNBENCH, default beside the build's uring-run)
 # Prints a markdown table: min and median wall time per tool, and the ratio of
-# uring-run's median to the best peer's median. Then uring-run's peak RSS.
+# each median to the best peer's median. Then uring-run's peak RSS.
 set -eu
 RUN=${1:-build/src/run/uring-run}
 RUN=$(cd "$(dirname "$RUN")" && pwd)/$(basename "$RUN")
@@ -11,6 +15,7 @@ SIZES=${SIZES:-1000 10000}
 ROUNDS=${ROUNDS:-5}
 PARALLEL_MAX=${PARALLEL_MAX:-1000} # GNU parallel takes ~40 ms a job here: above this size, one round
 J=${J:-2}
+SPAWNBENCH=${SPAWNBENCH:-$(dirname "$RUN")/../../bench/spawnbench}
 T=$(mktemp -d "${TMPDIR:-/tmp}/uring-run-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 unset MAKEFLAGS MFLAGS MAKELEVEL
@@ -37,6 +42,9 @@ setup() { # setup N: the same N commands for every tool
 tool_cmd() { # tool_cmd TOOL DIR
 	case $1 in
 	uring-run) echo "$RUN -j$J $2/lines" ;;
+	uring-run-u) echo "$RUN -u -j$J $2/lines" ;;
+	floor) echo "$SPAWNBENCH --throughput $(wc -l < "$2/lines") --parallel $J --rounds 1 --child /bin/true --methods clone-nowait" ;;
+	floor-vfork) echo "$SPAWNBENCH --throughput $(wc -l < "$2/lines") --parallel $J --rounds 1 --child /bin/true --methods vfork" ;;
 	xargs) echo "xargs -d '\\n' -n1 -P$J sh -c < $2/lines" ;;
 	parallel) echo "parallel --will-cite -j$J < $2/lines" ;;
 	make) echo "make -s -j$J -C $2 -f $2/Makefile" ;;
@@ -71,7 +79,7 @@ for n in $SIZES; do
 	for t in $tools; do
 		set -- $(stats "$T/$n.$t")
 		echo "$t $1 $2" >> "$T/$n.sum"
-		[ "$t" = uring-run ] && continue
+		case $t in uring-run* | floor*) continue ;; esac
 		[ -z "$best" ] || [ "$2" -lt "$best" ] && best=$2
 	done
 	while read -r t mn md; do
