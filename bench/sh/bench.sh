@@ -3,6 +3,7 @@
 # make -j2 build under make's default shell and under SHELL=uring-sh.
 # Rounds are interleaved (dash, uring-sh, dash, ...); min and median printed.
 # usage: bench.sh URING_SH [ROUNDS] [RUNS_PER_ROUND]
+# env: PARTS="lines faults make" (default all three)
 set -e
 ush=$(readlink -f "$1")
 rounds=${2:-5}
@@ -31,10 +32,11 @@ ratio() {
 }
 
 cd "$tmp"
+parts=${PARTS:-lines faults make}
+case " $parts " in *" lines "*) kinds="builtin ulimit external waitlast andand capture kbuild waitfloor delegated floor" ;; *) kinds= ;; esac
 echo "uring-sh: $ush"
 echo "rounds: $rounds x $runs runs per line; make build: $rounds rounds"
 echo
-printf '%-28s %12s %12s %12s %12s %8s %8s\n' "line" "dash min" "dash med" "ush min" "ush med" "med x" "own x"
 # the floor of any delegation: a static program that does nothing but exec dash
 printf '#include <unistd.h>\nint main(int c, char **v, char **e) { (void)c; execve("/bin/dash", v, e); return 127; }\n' > exec_dash.c
 cc_static=$(command -v musl-gcc || echo cc)
@@ -46,7 +48,8 @@ printf '#include <sys/wait.h>\n#include <unistd.h>\nint main(int c, char **v, ch
 $cc_static -O2 -static -o spawn_true spawn_true.c 2> /dev/null || spawn_true=
 [ -x spawn_true ] && spawn_true=$PWD/spawn_true
 
-for kind in builtin ulimit external waitlast andand capture kbuild waitfloor delegated floor; do
+[ -z "$kinds" ] || printf '%-28s %12s %12s %12s %12s %8s %8s\n' "line" "dash min" "dash med" "ush min" "ush med" "med x" "own x"
+for kind in $kinds; do
 	# k: the line's external commands; "own" subtracts k x /bin/true run
 	# directly (no shell), measured in the same rounds: the shell's own cost
 	k=1
@@ -91,6 +94,7 @@ for kind in builtin ulimit external waitlast andand capture kbuild waitfloor del
 	own=$(awk -v u="$4" -v d="$2" -v k=$k -v t="$tm" 'BEGIN { printf "%.2f", (u - k * t) / (d - k * t) }')
 	printf '%-28s %12s %12s %12s %12s %8s %8s\n' "$kind: ${flags#SHFLAGS=}${flags:+ -c }$line" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")" "$own"
 done
+[ -z "$kinds" ] || {
 echo "(microseconds per line: posix_spawn of the shell + wait, mean of $runs; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "(own x: the shell's own cost, the line's time less that of running its external"
 echo " commands (/bin/true) directly with posix_spawn + wait, measured in the same rounds)"
@@ -98,7 +102,9 @@ echo "(waitlast: USPAWN_SH_EXEC_LAST=0, dash's fork and wait for the last comman
 echo " floor: in the ush columns a static program that only execs dash, the least a delegation can cost;"
 echo " waitfloor: a static program that only vforks /bin/true and waits, the least a line that must wait can cost)"
 echo
+}
 
+case " $parts " in *" faults "*)
 printf '%-28s %8s %8s %8s\n' "page faults" "dash" "ush" "x"
 for line in ':' '/bin/true' 'for i in 1; do :; done' 'ulimit -n > /dev/null' "alias ll='ls -l'"; do
 	d=$(faults "$dash" "$line")
@@ -107,6 +113,13 @@ for line in ':' '/bin/true' 'for i in 1; do :; done' 'ulimit -n > /dev/null' "al
 done
 echo "(whole process tree: the shell and what it runs)"
 echo
+;; esac
+case " $parts " in *" make "*) ;; *) exit 0 ;; esac
+
+# the floor of any SHELL for these recipes: a static program that splits the
+# line into words and runs them, nothing else (floor_sh.c)
+$cc_static -O2 -static -o floor-sh "$here/floor_sh.c" 2> /dev/null || { echo "bench.sh: floor_sh.c: no static build" >&2; exit 1; }
+floor_sh=$PWD/floor-sh
 
 # 400 targets with typical recipe lines
 mkdir build && cd build
@@ -125,6 +138,7 @@ mkdir build && cd build
 : > d.txt
 : > u.txt
 : > e.txt
+: > f.txt
 now_ms() { date +%s%N | cut -c1-13; }
 r=0
 while [ $r -lt "$rounds" ]; do
@@ -134,10 +148,17 @@ while [ $r -lt "$rounds" ]; do
 	echo $((t1 - t0)) >> u.txt
 	rm -rf out; t0=$(now_ms); USPAWN_SH_EXEC_LAST=0 make -s -j2 SHELL="$ush" > /dev/null; t1=$(now_ms)
 	echo $((t1 - t0)) >> e.txt
+	rm -rf out; t0=$(now_ms); make -s -j2 SHELL="$floor_sh" > /dev/null; t1=$(now_ms)
+	echo $((t1 - t0)) >> f.txt
+	# the floor's build must be the real one: every target's two files joined
+	[ "$(cat out/*/both | LC_ALL=C sort | uniq -c | awk '$1 == 2' | wc -l)" -eq 400 ] ||
+		{ echo "bench.sh: the build under floor-sh is wrong" >&2; exit 1; }
 	r=$((r + 1))
 done
-set -- $(stats < d.txt) $(stats < u.txt) $(stats < e.txt)
+set -- $(stats < d.txt) $(stats < u.txt) $(stats < e.txt) $(stats < f.txt)
 printf '%-28s %12s %12s %12s %12s %8s\n' "make -j2, 400 targets (ms)" "default min" "default med" "ush min" "ush med" "med x"
 printf '%-28s %12s %12s %12s %12s %8s\n' "SHELL=uring-sh" "$1" "$2" "$3" "$4" "$(ratio "$4" "$2")"
 echo "(load: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-28s %12s %12s %12s %12s %8s\n' "  USPAWN_SH_EXEC_LAST=0" "$1" "$2" "$5" "$6" "$(ratio "$6" "$2")"
+printf '%-28s %12s %12s %12s %12s %8s\n' "  SHELL=floor-sh (floor)" "$1" "$2" "$7" "$8" "$(ratio "$8" "$2")"
+echo "(floor-sh: a static program that only splits each line into words and runs them, the least any SHELL can cost here)"
