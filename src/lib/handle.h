@@ -67,6 +67,8 @@ struct uspawn {
 	int ring_up; /* 0: put off (USPAWN_OPEN_LAZY_RING) until ring_ready() */
 	int soft;    /* io_uring refused: ring_up, but the ring's work is poll.c's */
 	struct soft_op *soft_ops;
+	struct pollfd *soft_pfds; /* soft_wait()'s poll array, kept across waits */
+	unsigned soft_cap;
 	struct uspawn_opts ring_opts;
 	int use_waitid;
 	int polled; /* uspawn_ring_fd() was called: submit at once, not at the next wait */

@@ -98,6 +98,19 @@ static int soft_run(struct soft_op *op, short revents, int *res)
  * dispatch may add operations or cancel others. 0: timed out; <0: -errno;
  * 1: woken (perhaps with nothing done: a read whose bytes another took).
  */
+/* The poll array, grown as needed and kept in the handle: no allocation per wait. */
+static struct pollfd *soft_pollfds(struct uspawn *u, unsigned n)
+{
+	if (n > u->soft_cap) {
+		struct pollfd *p = realloc(u->soft_pfds, n * sizeof *p);
+		if (!p)
+			return NULL;
+		u->soft_pfds = p;
+		u->soft_cap = n;
+	}
+	return u->soft_pfds;
+}
+
 int soft_wait(struct uspawn *u, int timeout_ms)
 {
 	unsigned n = 0, i = 0, cancelled = 0;
@@ -106,47 +119,41 @@ int soft_wait(struct uspawn *u, int timeout_ms)
 		n++;
 		cancelled += op->cancelled;
 	}
-	struct pollfd *p = malloc((n ? n : 1) * sizeof *p);
-	struct soft_op **ops = malloc((n ? n : 1) * sizeof *ops);
-	int r = -ENOMEM;
-	if (!p || !ops)
-		goto out;
-	for (struct soft_op *op = u->soft_ops; op; op = op->next, i++) {
-		p[i] = (struct pollfd){.fd = op->fd, .events = POLLIN};
-		ops[i] = op;
-	}
+	struct pollfd *p = soft_pollfds(u, n ? n : 1);
+	if (!p)
+		return -ENOMEM;
+	for (struct soft_op *op = u->soft_ops; op; op = op->next)
+		p[i++] = (struct pollfd){.fd = op->fd, .events = POLLIN};
 	/* cancelled ones are done now: only look at the others */
-	r = poll(p, n, cancelled ? 0 : timeout_ms);
-	if (r < 0 || (r == 0 && !cancelled)) {
-		r = r < 0 ? -errno : 0;
-		goto out;
-	}
-	struct soft_op *done = NULL;
+	int r = poll(p, n, cancelled ? 0 : timeout_ms);
+	if (r < 0 || (r == 0 && !cancelled))
+		return r < 0 ? -errno : 0;
+	/*
+	 * One walk of the list in the order it was polled (nothing has
+	 * changed it since): p[i] is the i-th operation, and a done one is
+	 * unlinked where it stands.
+	 */
+	struct soft_op *done = NULL, **q = &u->soft_ops;
 	for (i = 0; i < n; i++) {
-		if (ops[i]->cancelled)
-			ops[i]->res = -ECANCELED;
-		else if (!p[i].revents || !soft_run(ops[i], p[i].revents, &ops[i]->res))
+		struct soft_op *op = *q;
+		if (op->cancelled)
+			op->res = -ECANCELED;
+		else if (!p[i].revents || !soft_run(op, p[i].revents, &op->res)) {
+			q = &op->next;
 			continue;
-		for (struct soft_op **q = &u->soft_ops; *q; q = &(*q)->next)
-			if (*q == ops[i]) {
-				*q = ops[i]->next;
-				break;
-			}
-		ops[i]->next = done;
-		done = ops[i];
+		}
+		*q = op->next;
+		op->next = done;
+		done = op;
 	}
 	/* >0 even when every wake-up was spurious: not a timeout */
-	r = 1;
 	while (done) {
 		struct soft_op *op = done;
 		done = op->next;
 		ring_dispatch(u, op->data, op->res);
 		free(op);
 	}
-out:
-	free(p);
-	free(ops);
-	return r;
+	return 1;
 }
 
 void soft_fini(struct uspawn *u)
@@ -156,4 +163,7 @@ void soft_fini(struct uspawn *u)
 		u->soft_ops = op->next;
 		free(op);
 	}
+	free(u->soft_pfds);
+	u->soft_pfds = NULL;
+	u->soft_cap = 0;
 }
