@@ -64,6 +64,9 @@ stats() { # stats FILE -> "min median" (ms)
 	sort -n "$1" | awk '{v[NR]=$1} END {m=(NR%2)?v[(NR+1)/2]:(v[NR/2]+v[NR/2+1])/2; printf "%d %d\n", v[1], m}'
 }
 
+case " ${TOOLS:-} " in *" floor"*)
+	[ -x "$SPAWNBENCH" ] || { echo "bench.sh: $SPAWNBENCH: not executable (the floor rows need spawnbench: set SPAWNBENCH)" >&2; exit 2; } ;;
+esac
 echo "| lines | tool | runs | min (ms) | median (ms) | median vs best peer |"
 echo "|---:|---|---:|---:|---:|---:|"
 for n in $SIZES; do

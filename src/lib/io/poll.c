@@ -92,12 +92,6 @@ static int soft_run(struct soft_op *op, short revents, int *res)
 	return *res != -EAGAIN && *res != -EINTR;
 }
 
-/*
- * Wait until an operation is done (or timeout_ms passes) and dispatch
- * what is done. The done ones leave the list before any is dispatched: a
- * dispatch may add operations or cancel others. 0: timed out; <0: -errno;
- * 1: woken (perhaps with nothing done: a read whose bytes another took).
- */
 /* The poll array, grown as needed and kept in the handle: no allocation per wait. */
 static struct pollfd *soft_pollfds(struct uspawn *u, unsigned n)
 {
@@ -111,6 +105,12 @@ static struct pollfd *soft_pollfds(struct uspawn *u, unsigned n)
 	return u->soft_pfds;
 }
 
+/*
+ * Wait until an operation is done (or timeout_ms passes) and dispatch
+ * what is done. The done ones leave the list before any is dispatched: a
+ * dispatch may add operations or cancel others. 0: timed out; <0: -errno;
+ * 1: woken (perhaps with nothing done: a read whose bytes another took).
+ */
 int soft_wait(struct uspawn *u, int timeout_ms)
 {
 	unsigned n = 0, i = 0, cancelled = 0;
