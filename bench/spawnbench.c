@@ -407,8 +407,10 @@ static void latency(struct bench *b, struct method **m, unsigned nm, unsigned ru
 	printf("spawn latency, us (spawn call -> child's first instruction), %u runs, "
 	       "interleaved\n",
 	       runs);
-	printf("%-14s %21s %15s min / median %15s min / med\n", "method", "base min / median",
-	       state_names[1], state_names[2]);
+	char big[48], touched[48];
+	snprintf(big, sizeof big, "%s min / median", state_names[1]);
+	snprintf(touched, sizeof touched, "%s min / med", state_names[2]);
+	printf("%-14s %21s %21s %21s\n", "method", "base min / median", big, touched);
 	for (unsigned i = 0; i < nm; i++) {
 		printf("%-14s", m[i]->name);
 		for (int s = 0; s < 3; s++)
