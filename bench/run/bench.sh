@@ -43,8 +43,10 @@ tool_cmd() { # tool_cmd TOOL DIR
 	case $1 in
 	uring-run) echo "$RUN -j$J $2/lines" ;;
 	uring-run-u) echo "$RUN -u -j$J $2/lines" ;;
-	floor) echo "$SPAWNBENCH --throughput $(wc -l < "$2/lines") --parallel $J --rounds 1 --child /bin/true --methods clone-nowait" ;;
-	floor-vfork) echo "$SPAWNBENCH --throughput $(wc -l < "$2/lines") --parallel $J --rounds 1 --child /bin/true --methods vfork" ;;
+	floor | floor-vfork) # spawnbench's raw loop: clone without waiting, or vfork
+		m=clone-nowait
+		[ "$1" = floor ] || m=vfork
+		echo "$SPAWNBENCH --throughput $(wc -l < "$2/lines") --parallel $J --rounds 1 --child /bin/true --methods $m" ;;
 	xargs) echo "xargs -d '\\n' -n1 -P$J sh -c < $2/lines" ;;
 	parallel) echo "parallel --will-cite -j$J < $2/lines" ;;
 	make) echo "make -s -j$J -C $2 -f $2/Makefile" ;;
