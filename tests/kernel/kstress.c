@@ -8,12 +8,15 @@
  *   kstress [CASE...]   exit teardown orphan fuzz lock (all)
  * USPAWN_STRESS_ROUNDS scales the rounds (default 1 = the CI size).
  */
+#include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 
 #include "kchain.h"
@@ -340,86 +343,195 @@ static void orphan_case(void)
 	munmap(pids, 4096);
 }
 
-struct prober {
-	struct io_uring *ring;
-	atomic_long seq; /* odd while the spawner is inside io_uring_enter() */
-	atomic_bool stop;
-	long best; /* the most probes that began and ended in one such call */
+/*
+ * lock: copy_process() runs without ->uring_lock. The copy is made to wait
+ * on something this test holds: a perf event on the spawner makes
+ * copy_process() take the spawner's perf context mutex
+ * (perf_event_init_context), and a third thread holds that mutex in
+ * perf_read() while read() writes to a userfaultfd page nobody has filled
+ * yet. While the copy waits, another thread takes the ring's lock
+ * (IORING_REGISTER_PROBE); it must get it before the page is filled. The
+ * old series made the copy in the issue handler, under ->uring_lock: the
+ * probe waited for the page. Root only (a userfaultfd that catches the
+ * kernel's own faults needs CAP_SYS_PTRACE).
+ */
+struct lock_state {
+	struct io_uring ring;
+	int perf, uffd;
+	char *page;                      /* registered with uffd, missing */
+	atomic_int spawner_tid;          /* set once its perf event exists */
+	atomic_bool go, probed, spawned; /* go: the spawner may submit */
+	unsigned clone_flags;            /* 0 or IOSQE_ASYNC */
+	long reader_res;
+	int clone_res, status;
 };
 
-/* Another user of the ring: IORING_REGISTER_PROBE takes ->uring_lock. */
-static void *prober_fn(void *arg)
+static void *lock_spawner_fn(void *arg)
 {
-	struct prober *p = arg;
-	struct io_uring_probe *probe = calloc(1, sizeof(*probe) + 256 * sizeof(probe->ops[0]));
-	long cur = -1, n = 0;
+	struct lock_state *s = arg;
+	struct perf_event_attr pa = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(pa),
+		.config = PERF_COUNT_SW_TASK_CLOCK,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	struct chain c;
 
-	while (probe && !atomic_load(&p->stop)) {
-		long a = atomic_load(&p->seq);
-		io_uring_register_probe(p->ring, probe, 256);
-		long b = atomic_load(&p->seq);
-		if (a != b || !(a & 1))
-			continue;
-		n = a == cur ? n + 1 : 1;
-		cur = a;
-		if (n > p->best)
-			p->best = n;
+	/*
+	 * io-wq makes its first worker by copy_process() of the submitter
+	 * under ->uring_lock (stock io_uring does): make it now, before the
+	 * perf event, so that the copy that waits is the child's.
+	 */
+	if (s->clone_flags & IOSQE_ASYNC) {
+		chain_init(&c, &s->ring);
+		add_nop(&c, 0, IOSQE_ASYNC);
+		run(&c);
 	}
+	s->perf = (int)syscall(SYS_perf_event_open, &pa, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	atomic_store(&s->spawner_tid, s->perf < 0 ? -1 : (int)gettid());
+	if (s->perf < 0)
+		return NULL;
+	while (!atomic_load(&s->go))
+		usleep(1000);
+	chain_init(&c, &s->ring);
+	add_clone(&c, IOSQE_IO_LINK | s->clone_flags);
+	add_exec(&c, "/bin/true", argv_true, 0);
+	run(&c);
+	s->clone_res = c.res[0];
+	s->status = c.res[0] > 0 ? wait_pid(c.res[0]) : -1;
+	atomic_store(&s->spawned, true);
+	return NULL;
+}
+
+/* Holds the spawner's perf context mutex until the page is filled. */
+static void *lock_reader_fn(void *arg)
+{
+	struct lock_state *s = arg;
+
+	s->reader_res = read(s->perf, s->page, sizeof(uint64_t));
+	return NULL;
+}
+
+static void *lock_prober_fn(void *arg)
+{
+	struct lock_state *s = arg;
+	struct io_uring_probe *probe = calloc(1, sizeof(*probe) + 256 * sizeof(probe->ops[0]));
+
+	if (probe && io_uring_register_probe(&s->ring, probe, 256) >= 0)
+		atomic_store(&s->probed, true);
 	free(probe);
 	return NULL;
 }
 
-/*
- * lock: copy_process() runs without ->uring_lock. The spawner's fd table
- * reaches fd 2^20 - 1, so each copy copies a million slots, while a second
- * thread keeps taking the ring's lock (IORING_REGISTER_PROBE). That thread
- * must get through many times during one io_uring_enter() that made a
- * child. The old series made the copy in the issue handler, under
- * ->uring_lock: the prober waited for it, at most a probe or two slipped
- * in around it. Needs an RLIMIT_NOFILE of 2^20 (root).
- */
+/* The state letter of one of our threads in /proc, '?' if unreadable. */
+static char thread_state(int tid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return '?';
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* Wait up to secs for flag, in 10 ms steps: a guard against a hang. */
+static bool wait_flag(atomic_bool *flag, int secs)
+{
+	for (int i = 0; i < secs * 100 && !atomic_load(flag); i++)
+		usleep(10000);
+	return atomic_load(flag);
+}
+
+/* Open a userfaultfd over one missing page that kernel accesses fault on. */
+static int lock_uffd(struct lock_state *s)
+{
+	struct uffdio_api api = {.api = UFFD_API};
+	struct uffdio_register reg = {.mode = UFFDIO_REGISTER_MODE_MISSING};
+
+	s->page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	s->uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (s->page == MAP_FAILED || s->uffd < 0 || ioctl(s->uffd, UFFDIO_API, &api) < 0)
+		return -1;
+	reg.range.start = (unsigned long)s->page;
+	reg.range.len = 4096;
+	return ioctl(s->uffd, UFFDIO_REGISTER, &reg);
+}
+
+static void lock_round(unsigned clone_flags, const char *how)
+{
+	struct lock_state s = {.perf = -1, .uffd = -1, .clone_flags = clone_flags};
+	struct uffdio_zeropage zero = {.range = {.len = 4096}};
+	struct uffd_msg msg;
+	struct pollfd pfd;
+	pthread_t spawner, reader, prober;
+	bool faulted, copying = false, probed, early;
+	char state = '?';
+
+	if (lock_uffd(&s) < 0 || io_uring_queue_init(8, &s.ring, 0) < 0) {
+		ktest_ok(0, "lock: userfaultfd or io_uring_queue_init: %s", strerror(errno));
+		return;
+	}
+	pthread_create(&spawner, NULL, lock_spawner_fn, &s);
+	while (!atomic_load(&s.spawner_tid))
+		usleep(1000);
+	if (s.perf < 0) {
+		ktest_ok(0, "lock: perf_event_open on the spawner: %s", strerror(errno));
+		pthread_join(spawner, NULL);
+		return;
+	}
+	/* the reader faults on the page inside perf_read(), mutex held */
+	pthread_create(&reader, NULL, lock_reader_fn, &s);
+	pfd = (struct pollfd){.fd = s.uffd, .events = POLLIN};
+	faulted = poll(&pfd, 1, 60000) == 1 && read(s.uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+		  msg.event == UFFD_EVENT_PAGEFAULT;
+	atomic_store(&s.go, true);
+	/* the spawner's copy now waits for the mutex, uninterruptibly */
+	for (int i = 0; faulted && i < 6000 && !copying; i++) {
+		state = thread_state(atomic_load(&s.spawner_tid));
+		copying = state == 'D';
+		if (!copying)
+			usleep(10000);
+	}
+	pthread_create(&prober, NULL, lock_prober_fn, &s);
+	probed = copying && wait_flag(&s.probed, 60);
+	/* a spawn done by now was no copy of the spawner (it waits) */
+	early = atomic_load(&s.spawned);
+	copying = copying && !early && thread_state(atomic_load(&s.spawner_tid)) == 'D';
+	/* fill the page: the reader lets go of the mutex, the copy goes on */
+	zero.range.start = (unsigned long)s.page;
+	ioctl(s.uffd, UFFDIO_ZEROPAGE, &zero);
+	pthread_join(reader, NULL);
+	pthread_join(spawner, NULL);
+	pthread_join(prober, NULL);
+	io_uring_queue_exit(&s.ring);
+	close(s.perf);
+	close(s.uffd);
+	munmap(s.page, 4096);
+	ktest_ok(faulted && copying && probed,
+		 "lock: %s: another thread takes the ring's lock while the spawner's copy waits "
+		 "for a mutex the test holds (perf_read() faulting on a userfaultfd page): fault "
+		 "%s, spawner state %c, probe %s and spawn %s before the page was filled",
+		 how, faulted ? "caught" : "not caught", state, probed ? "done" : "not done",
+		 early ? "done" : "not done");
+	ktest_ok(s.reader_res == sizeof(uint64_t) && s.clone_res > 0 && exited0(s.status),
+		 "lock: %s: once the page is filled, the read returns %ld and the spawn completes "
+		 "(CLONE %d, status %#x)",
+		 how, s.reader_res, s.clone_res, s.status);
+}
+
 static void lock_case(void)
 {
-	struct rlimit big = {1 << 20, 1 << 20}, old;
-	struct prober p = {0};
-	struct io_uring ring;
-	long spawned = 0;
-	pthread_t th;
-	int high = (1 << 20) - 1;
-
-	getrlimit(RLIMIT_NOFILE, &old);
-	if (setrlimit(RLIMIT_NOFILE, &big) < 0 || dup2(0, high) < 0) {
-		printf("# lock skipped: no fd table of 2^20 (%s)\n", strerror(errno));
+	if (geteuid() != 0) {
+		printf("# lock skipped: needs root (a userfaultfd for the kernel's faults)\n");
 		return;
 	}
-	if (io_uring_queue_init(8, &ring, 0) < 0) {
-		ktest_ok(0, "lock: io_uring_queue_init");
-		return;
-	}
-	p.ring = &ring;
-	pthread_create(&th, NULL, prober_fn, &p);
-	for (int r = 0; r < 20; r++) {
-		struct chain c;
-
-		chain_init(&c, &ring);
-		add_clone(&c, IOSQE_IO_LINK);
-		add_exec(&c, "/bin/true", argv_true, 0);
-		atomic_fetch_add(&p.seq, 1);
-		io_uring_submit(&ring);
-		atomic_fetch_add(&p.seq, 1);
-		run(&c); /* nothing left to submit: collects the CQEs */
-		if (c.res[0] > 0 && exited0(wait_pid(c.res[0])))
-			spawned++;
-	}
-	atomic_store(&p.stop, true);
-	pthread_join(th, NULL);
-	io_uring_queue_exit(&ring);
-	close(high);
-	setrlimit(RLIMIT_NOFILE, &old);
-	ktest_ok(spawned == 20 && p.best >= 20,
-		 "lock: another thread takes the ring's lock while the spawner copies a 2^20-slot "
-		 "fd table: %ld probes in one io_uring_enter() (want >= 20), %ld of 20 spawned",
-		 p.best, spawned);
+	lock_round(0, "inline CLONE");
+	lock_round(IOSQE_ASYNC, "IOSQE_ASYNC CLONE");
 }
 
 static unsigned long long rnd_state = 0x9e3779b97f4a7c15ull;
