@@ -472,9 +472,13 @@ static void lock_round(unsigned clone_flags, const char *how)
 	bool faulted, copying = false, probed, early;
 	char state = '?';
 
-	if (lock_uffd(&s) < 0 || io_uring_queue_init(8, &s.ring, 0) < 0) {
-		ktest_ok(0, "lock: userfaultfd or io_uring_queue_init: %s", strerror(errno));
-		return;
+	if (lock_uffd(&s) < 0) {
+		ktest_ok(0, "lock: userfaultfd: %s", strerror(errno));
+		goto out_uffd;
+	}
+	if (io_uring_queue_init(8, &s.ring, 0) < 0) {
+		ktest_ok(0, "lock: io_uring_queue_init");
+		goto out_uffd;
 	}
 	pthread_create(&spawner, NULL, lock_spawner_fn, &s);
 	while (!atomic_load(&s.spawner_tid))
@@ -482,7 +486,7 @@ static void lock_round(unsigned clone_flags, const char *how)
 	if (s.perf < 0) {
 		ktest_ok(0, "lock: perf_event_open on the spawner: %s", strerror(errno));
 		pthread_join(spawner, NULL);
-		return;
+		goto out_ring;
 	}
 	/* the reader faults on the page inside perf_read(), mutex held */
 	pthread_create(&reader, NULL, lock_reader_fn, &s);
@@ -508,10 +512,7 @@ static void lock_round(unsigned clone_flags, const char *how)
 	pthread_join(reader, NULL);
 	pthread_join(spawner, NULL);
 	pthread_join(prober, NULL);
-	io_uring_queue_exit(&s.ring);
 	close(s.perf);
-	close(s.uffd);
-	munmap(s.page, 4096);
 	ktest_ok(faulted && copying && probed,
 		 "lock: %s: another thread takes the ring's lock while the spawner's copy waits "
 		 "for a mutex the test holds (perf_read() faulting on a userfaultfd page): fault "
@@ -522,6 +523,13 @@ static void lock_round(unsigned clone_flags, const char *how)
 		 "lock: %s: once the page is filled, the read returns %ld and the spawn completes "
 		 "(CLONE %d, status %#x)",
 		 how, s.reader_res, s.clone_res, s.status);
+out_ring:
+	io_uring_queue_exit(&s.ring);
+out_uffd:
+	if (s.uffd >= 0)
+		close(s.uffd);
+	if (s.page != MAP_FAILED && s.page)
+		munmap(s.page, 4096);
 }
 
 static void lock_case(void)
