@@ -361,7 +361,7 @@ struct lock_state {
 	char *page;                      /* registered with uffd, missing */
 	atomic_int spawner_tid;          /* set once its perf event exists */
 	atomic_bool go, probed, spawned; /* go: the spawner may submit */
-	unsigned clone_flags;            /* 0 or IOSQE_ASYNC */
+	unsigned clone_flags;            /* 0, IOSQE_ASYNC or IOSQE_IO_DRAIN */
 	long reader_res;
 	int clone_res, status;
 };
@@ -380,10 +380,11 @@ static void *lock_spawner_fn(void *arg)
 
 	/*
 	 * io-wq makes its first worker by copy_process() of the submitter
-	 * under ->uring_lock (stock io_uring does): make it now, before the
+	 * under ->uring_lock (stock io_uring does), and both an IOSQE_ASYNC
+	 * and a drained request go to io-wq: make the worker now, before the
 	 * perf event, so that the copy that waits is the child's.
 	 */
-	if (s->clone_flags & IOSQE_ASYNC) {
+	if (s->clone_flags & (IOSQE_ASYNC | IOSQE_IO_DRAIN)) {
 		chain_init(&c, &s->ring);
 		add_nop(&c, 0, IOSQE_ASYNC);
 		run(&c);
@@ -540,6 +541,7 @@ static void lock_case(void)
 	}
 	lock_round(0, "inline CLONE");
 	lock_round(IOSQE_ASYNC, "IOSQE_ASYNC CLONE");
+	lock_round(IOSQE_IO_DRAIN, "drained CLONE");
 }
 
 static unsigned long long rnd_state = 0x9e3779b97f4a7c15ull;
