@@ -440,6 +440,18 @@ static char thread_state(int tid)
 	return p && p[1] == ' ' ? p[2] : '?';
 }
 
+/* Wait up to secs for tid to be in state want, in 10 ms steps; its last state. */
+static char wait_state(int tid, char want, int secs)
+{
+	char st = thread_state(tid);
+
+	for (int i = 0; i < secs * 100 && st != want; i++) {
+		usleep(10000);
+		st = thread_state(tid);
+	}
+	return st;
+}
+
 /* Wait up to secs for flag, in 10 ms steps: a guard against a hang. */
 static bool wait_flag(atomic_bool *flag, int secs)
 {
@@ -496,12 +508,9 @@ static void lock_round(unsigned clone_flags, const char *how)
 		  msg.event == UFFD_EVENT_PAGEFAULT;
 	atomic_store(&s.go, true);
 	/* the spawner's copy now waits for the mutex, uninterruptibly */
-	for (int i = 0; faulted && i < 6000 && !copying; i++) {
-		state = thread_state(atomic_load(&s.spawner_tid));
-		copying = state == 'D';
-		if (!copying)
-			usleep(10000);
-	}
+	if (faulted)
+		state = wait_state(atomic_load(&s.spawner_tid), 'D', 60);
+	copying = state == 'D';
 	pthread_create(&prober, NULL, lock_prober_fn, &s);
 	probed = copying && wait_flag(&s.probed, 60);
 	/* a spawn done by now was no copy of the spawner (it waits) */
