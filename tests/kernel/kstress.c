@@ -598,11 +598,13 @@ static void dio_case(void)
 	long rounds = scale(300), bad = 0;
 	int fd = open(dev, O_WRONLY | O_DIRECT);
 	struct io_uring ring;
-	char *buf;
+	char *buf = NULL;
 
 	if (fd < 0 || posix_memalign((void **)&buf, 4096, 4096) ||
 	    io_uring_queue_init(8, &ring, 0) < 0) {
-		ktest_ok(0, "dio: open %s O_DIRECT, buffer, ring: %s", dev, strerror(errno));
+		ktest_ok(0, "dio: open %s O_DIRECT, a buffer and a ring: %s", dev,
+			 fd < 0 ? strerror(errno) : "failed");
+		free(buf);
 		if (fd >= 0)
 			close(fd);
 		return;
