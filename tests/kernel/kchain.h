@@ -180,6 +180,28 @@ static inline bool no_children(void)
 	return waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD;
 }
 
+/* One SQE of an op liburing can prep, with its user_data and link flags. */
+static inline struct io_uring_sqe *add_op(struct chain *c, unsigned flags)
+{
+	struct io_uring_sqe *sqe = sqe_at(c);
+	uint64_t ud = sqe->user_data;
+
+	io_uring_prep_nop(sqe);
+	sqe->user_data = ud;
+	sqe->flags |= flags;
+	return sqe;
+}
+
+/* liburing's prep helpers clear the SQE: keep user_data and flags */
+#define PREP(sqe, call)                                                                            \
+	do {                                                                                       \
+		uint64_t ud_ = (sqe)->user_data;                                                   \
+		uint8_t fl_ = (sqe)->flags;                                                        \
+		call;                                                                              \
+		(sqe)->user_data = ud_;                                                            \
+		(sqe)->flags = fl_;                                                                \
+	} while (0)
+
 static char *argv_true[] __attribute__((unused)) = {"true", NULL};
 
 #endif

@@ -1332,28 +1332,6 @@ static void stock_checks(struct io_uring *ring)
 	ktest_ok(c.res[0] == 0 && si.si_pid == pid && si.si_status == 7, "stock: WAITID");
 }
 
-/* One SQE of an op liburing can prep, with its user_data and link flags. */
-static struct io_uring_sqe *add_op(struct chain *c, unsigned flags)
-{
-	struct io_uring_sqe *sqe = sqe_at(c);
-	uint64_t ud = sqe->user_data;
-
-	io_uring_prep_nop(sqe);
-	sqe->user_data = ud;
-	sqe->flags |= flags;
-	return sqe;
-}
-
-/* liburing's prep helpers clear the SQE: keep user_data and flags */
-#define PREP(sqe, call)                                                                            \
-	do {                                                                                       \
-		uint64_t ud_ = (sqe)->user_data;                                                   \
-		uint8_t fl_ = (sqe)->flags;                                                        \
-		call;                                                                              \
-		(sqe)->user_data = ud_;                                                            \
-		(sqe)->flags = fl_;                                                                \
-	} while (0)
-
 /*
  * 22. O_DIRECT on a block device (brd's /dev/ram0) in a chain: WRITE a
  * block, READ it back, EXEC. A chain's I/O is synchronous, so both complete

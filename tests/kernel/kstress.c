@@ -616,10 +616,8 @@ static void dio_case(void)
 
 		chain_init(&c, &ring);
 		add_clone(&c, IOSQE_IO_LINK);
-		struct io_uring_sqe *w = sqe_at(&c);
-		io_uring_prep_write(w, fd, buf, 4096, (uint64_t)(r % 64) * 4096);
-		w->user_data = 1;
-		w->flags |= IOSQE_IO_LINK;
+		struct io_uring_sqe *w = add_op(&c, IOSQE_IO_LINK);
+		PREP(w, io_uring_prep_write(w, fd, buf, 4096, (uint64_t)(r % 64) * 4096));
 		add_exec(&c, "/bin/true", argv_true, 0);
 		bool all = io_uring_submit(&ring) == 3 && spin_collect(&ring, res, 3);
 		int st = res[0] > 0 && res[0] != NOT_SEEN ? wait_pid(res[0]) : -1;
