@@ -22,13 +22,21 @@ if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	echo "fuzz: cannot build with $cc (libclang-rt-14-dev missing?), skipping"
 	exit 77
 fi
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# inputs that once failed run first, each on its own
+for f in "$src"/tests/sh/fuzz_crashes/*; do
+	if ! "$work/fuzz_parse" "$f" > "$work/log" 2>&1; then
+		tail -n 30 "$work/log"
+		echo "fuzz: FAILED on ${f##*/} (tests/sh/fuzz_crashes)"
+		exit 1
+	fi
+done
 # seed with the differential corpus, one line per file
 i=0
 cat "$src"/tests/sh/corpus*.txt | grep -v '^##' | while IFS= read -r l; do
 	i=$((i + 1))
 	printf '%s' "$l" | sed 's/@NL@/\n/g' > "$work/corpus/seed$i"
 done
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 if ! "$work/fuzz_parse" -max_total_time="$secs" -max_len=512 -timeout=10 \
 	-print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" > "$work/log" 2>&1; then
 	tail -n 60 "$work/log"

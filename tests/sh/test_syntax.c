@@ -465,6 +465,32 @@ START_TEST(test_first_line)
 }
 END_TEST
 
+/*
+ * A stream whose text ends in a backslash is cut there: the next read may
+ * bring the newline that makes it a line continuation, which moves the
+ * line of the error after ";" (dash: 2: Syntax error: ";" unexpected).
+ */
+START_TEST(test_stream_cut_backslash)
+{
+	static const char *const texts[] = {";\\", "echo a &\\", "echo a >\\", "echo a <<\\",
+					    "echo a |\\"};
+
+	for (unsigned i = 0; i < sizeof texts / sizeof *texts; i++) {
+		struct ush_arena a = {arena_buf, sizeof arena_buf, 0};
+		struct syn_stream *st = syntax_stream(&a, texts[i], strlen(texts[i]), 1, NULL);
+		struct node *tree;
+		const char *err, *reason, *rest;
+		unsigned errline, line;
+		int cut, inalias;
+
+		while (syntax_next(st, &tree, &err, &errline, &reason) > 0)
+			;
+		syntax_stream_tell(st, &line, &cut, &inalias, &rest);
+		ck_assert_msg(cut, "%s: not cut at its trailing backslash", texts[i]);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("syntax");
@@ -478,6 +504,7 @@ int main(void)
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_out_of_memory);
 	tcase_add_test(tc, test_first_line);
+	tcase_add_test(tc, test_stream_cut_backslash);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
