@@ -907,9 +907,14 @@ size_t syntax_stream_tell(const struct syn_stream *s, unsigned *line, int *cut, 
 	*rest = s->P.p;
 	*line = s->P.line;
 	*inalias = s->P.ai && s->P.ai->n;
-	/* complete once its newline is read, unless bodies ran to the end */
-	*cut = s->P.p == s->P.end && (s->eof || s->heredocs);
-	return (size_t)(s->P.end - s->P.p);
+	/*
+	 * Complete once its newline is read, unless bodies ran to the end. A
+	 * last lone backslash was peeked at but not taken: with the next
+	 * read it may be a line continuation, which the lexer skips.
+	 */
+	size_t left = (size_t)(s->P.end - s->P.p);
+	*cut = (left == 0 || (left == 1 && *s->P.p == '\\')) && (s->eof || s->heredocs);
+	return left;
 }
 
 void syntax_stream_arena(struct syn_stream *s, struct ush_arena *a)
