@@ -36,7 +36,10 @@ for f in "$src"/tests/sh/fuzz_crashes/*; do
 		exit 1
 	fi
 done
-# seed with the differential corpus, one line per file
+# seed with the differential corpus, one line per file, in a fresh corpus
+# (libFuzzer adds what it finds there: a second run would start elsewhere)
+rm -rf "$work/corpus"
+mkdir -p "$work/corpus"
 i=0
 cat "$src"/tests/sh/corpus*.txt | grep -v '^##' | while IFS= read -r l; do
 	i=$((i + 1))
