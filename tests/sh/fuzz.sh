@@ -14,7 +14,7 @@ if [ -z "$cc" ]; then
 	echo "fuzz: clang not found, skipping"
 	exit 77
 fi
-mkdir -p "$work/corpus"
+mkdir -p "$work"
 # the ush library: what ush_decide() needs (src/sh/CMakeLists.txt's ush target)
 sh_src="arena.c env.c path.c fmt.c state/vars.c state/view.c builtins/names.c"
 files=
@@ -28,13 +28,16 @@ if ! "$cc" -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	exit 77
 fi
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# failed WHAT: the end of the fuzzer's log, then the verdict
+failed() {
+	tail -n 60 "$work/log"
+	echo "fuzz: FAILED$1"
+	exit 1
+}
 # inputs that once failed run first, each on its own
 for f in "$src"/tests/sh/fuzz_crashes/*; do
-	if ! "$work/fuzz_parse" "$f" > "$work/log" 2>&1; then
-		tail -n 30 "$work/log"
-		echo "fuzz: FAILED on ${f##*/} (tests/sh/fuzz_crashes)"
-		exit 1
-	fi
+	"$work/fuzz_parse" "$f" > "$work/log" 2>&1 ||
+		failed " on ${f##*/} (tests/sh/fuzz_crashes)"
 done
 # seed with the differential corpus, one line per file, in a fresh corpus
 # (libFuzzer adds what it finds there: a second run would start elsewhere)
@@ -47,8 +50,6 @@ cat "$src"/tests/sh/corpus*.txt | grep -v '^##' | while IFS= read -r l; do
 done
 if ! "$work/fuzz_parse" -runs="$runs" -seed="$seed" -max_len=512 -timeout=10 \
 	-print_final_stats=1 -artifact_prefix="$work/" "$work/corpus" > "$work/log" 2>&1; then
-	tail -n 60 "$work/log"
-	echo "fuzz: FAILED"
-	exit 1
+	failed ""
 fi
 tail -n 12 "$work/log"
