@@ -74,8 +74,9 @@ gcc -O2 -Wall -I"$work/src/src/include" -o "$work/ksubmit" "$here/../tests/kerne
 	"$work/src/src/liburing.a"
 rc=0
 "$work/ksubmit" || rc=$?
-if [ "$rc" -eq 1 ]; then
-	echo "liburing-vm: the liburing.a liburing's tests link miscounts SQPOLL submits" >&2
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
+	echo "liburing-vm: ksubmit (exit $rc): the liburing.a built for liburing's tests" \
+		"miscounts SQPOLL submits" >&2
 	exit 1
 fi
 
