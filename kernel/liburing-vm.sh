@@ -6,9 +6,8 @@
 # scripts/debsrc.sh) are built static against its liburing.a with the SQPOLL
 # submit count fixed (kernel/liburing-submit.patch: liburing 2.3 returns what
 # the SQ thread has not taken, racy; checked by tests/kernel/ksubmit.c), then
-# run in the VM on the stock and
-# on the patched kernel, both VMs at once, each test with a timeout
-# (tests/kernel/ksuite.c). The patched kernel must pass, fail, skip and
+# run in the VM on the stock and on the patched kernel, both VMs at once,
+# each test with a timeout (tests/kernel/ksuite.c). The patched kernel must pass, fail, skip and
 # time out on exactly the same tests as stock, and log no kernel report
 # that stock does not. Tests whose result differs between two stock runs
 # under TCG are listed with the reason in kernel/liburing-flaky.txt and
